@@ -1,0 +1,3 @@
+from gridbot.bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""One settings object: `GRIDBOT_*` environment variables, then an optional TOML file, then defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATABASE_URL = "sqlite:///./gridbot.db"
+
+
+class Settings(BaseSettings):
+    """Deployment configuration. Secrets come only from the environment or the config file."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDBOT_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    bot_name: str = "网格助手"
+
+    # Flow rules (workflow.md §3)
+    photo_window_minutes: int = 10
+    warning_late_hours: float = 24.0
+    category_confidence_threshold: float = 0.34
+
+    # Time (workflow.md §5)
+    digest_time: time = time(8, 0)
+    reminder_fractions: list[float] = Field(default_factory=lambda: [0.5])
+    reminder_before_hours: float = 1.0
+    open_event_reminder_hours: float = 72.0
+    directive_ack_hours: float = 2.0
+    silent_grid_days: int = 7
+
+    # Channels (issue 7)
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wecom_corp_id: str = ""
+    wecom_app_token: SecretStr = SecretStr("")
+    wecom_app_aes_key: SecretStr = SecretStr("")
+    wecom_app_secret: SecretStr = SecretStr("")
+    wecom_app_agent_id: str = ""
+    wecom_bot_token: SecretStr = SecretStr("")
+    wecom_bot_aes_key: SecretStr = SecretStr("")
+    wecom_bot_ws_url: str = ""
+    gateway_secret: SecretStr = SecretStr("")
+    gateway_url: str = ""
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _parse_clock_time(cls, value: Any) -> Any:
+        if isinstance(value, str) and len(value) <= 5 and ":" in value:
+            hours, minutes = value.split(":")
+            return time(int(hours), int(minutes))
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("GRIDBOT_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)
