@@ -104,6 +104,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_scenario(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from gridbot.bot.scenario import run_scenario, scenario_files
+
+    files = scenario_files(args.paths)
+    passed = failed = 0
+    for path in files:
+        result = asyncio.run(run_scenario(path, settings))
+        print(result.line(), flush=True)
+        passed, failed = (passed + 1, failed) if result.passed else (passed, failed + 1)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and files else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridbot", description="网格助手：网格化基层治理机器人与中心控制台")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="解析消息：标准输入 JSON Lines → 标准输出 JSON Lines")
     parse.add_argument("--catalog", help="使用此目录文件（默认：内置目录）")
     parse.set_defaults(handler=cmd_parse)
+
+    scenario = sub.add_parser("scenario", help="运行对话场景（YAML 文件或文件夹）")
+    scenario.add_argument("paths", nargs="+")
+    scenario.set_defaults(handler=cmd_scenario)
 
     sub.add_parser("demo", help="演示：建库、导入演示组织并打印").set_defaults(handler=cmd_demo)
     return parser

@@ -1,6 +1,27 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from gridbot.storage.models.catalog import CatalogItemRow, CatalogSectorRow
+from gridbot.storage.models.directives import (
+    DIRECTIVE_STATUS_LABELS,
+    Directive,
+    DirectiveHistory,
+    DirectiveStatus,
+    DirectiveTask,
+    TaskStatus,
+)
+from gridbot.storage.models.events import (
+    STATUS_LABELS,
+    Closure,
+    Event,
+    EventHistory,
+    EventPhoto,
+    EventStatus,
+    HolderKind,
+    InboxMessage,
+    OutboxMessage,
+    PendingQuestion,
+    Rating,
+)
 from gridbot.storage.models.org import (
     AuditEntry,
     Department,
@@ -17,6 +38,23 @@ from gridbot.storage.models.org import (
 )
 
 __all__ = [
+    "DIRECTIVE_STATUS_LABELS",
+    "Directive",
+    "DirectiveHistory",
+    "DirectiveStatus",
+    "DirectiveTask",
+    "TaskStatus",
+    "STATUS_LABELS",
+    "Closure",
+    "Event",
+    "EventHistory",
+    "EventPhoto",
+    "EventStatus",
+    "HolderKind",
+    "InboxMessage",
+    "OutboxMessage",
+    "PendingQuestion",
+    "Rating",
     "AuditEntry",
     "CatalogItemRow",
     "CatalogSectorRow",

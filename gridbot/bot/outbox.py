@@ -1,0 +1,98 @@
+"""Turning notices into outbox rows (inside the state change's transaction), and delivering them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from gridbot.bot.channels.base import Channel, DeliveryError
+from gridbot.bot.messages import OutgoingMessage
+from gridbot.bot.templates import render
+from gridbot.clock import Clock
+from gridbot.governance.context import Notice
+from gridbot.intents.masking import mask_text
+from gridbot.storage.models.events import InboxMessage, OutboxMessage
+from gridbot.storage.models.org import Group, Person
+
+log = logging.getLogger(__name__)
+
+
+def write_notices(
+    session: Session, notices: Sequence[Notice], *, message: InboxMessage | None, reply_group: Group | None, now: datetime
+) -> list[OutboxMessage]:
+    """One outbox row per notice, text rendered and masked; replies go back where the message came from."""
+    rows: list[OutboxMessage] = []
+    for notice in notices:
+        if notice.reply:
+            group = reply_group
+            conversation = group.name if group is not None else (message.conversation if message else "")
+        else:
+            group = session.get(Group, notice.group_id) if notice.group_id is not None else None
+            if group is None:
+                continue
+            conversation = group.name
+        people = [session.get(Person, person_id) for person_id in notice.mentions]
+        row = OutboxMessage(
+            group_id=group.id if group is not None else None,
+            conversation=conversation,
+            text=mask_text(render(notice.template, notice.params)),
+            mentions=[p.name for p in people if p is not None],
+            mention_userids=[p.userid for p in people if p is not None and p.userid],
+            in_reply_to=message.id if notice.reply and message is not None else None,
+            reply_channel=message.channel if notice.reply and message is not None and group is None else None,
+            template=notice.template,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def _outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
+    assert row.id is not None
+    group = session.get(Group, row.group_id) if row.group_id is not None else None
+    return OutgoingMessage(
+        outbox_id=row.id,
+        conversation=row.conversation,
+        text=row.text,
+        mentions=tuple(row.mentions),
+        mention_userids=tuple(row.mention_userids),
+        bindings=dict(group.bindings) if group is not None else {},
+        reply_channel=row.reply_channel,
+        in_reply_to=row.in_reply_to,
+    )
+
+
+async def deliver_pending(engine: Engine, channels: Sequence[Channel], clock: Clock) -> int:
+    """Send every pending row once, in order, through the first channel that can reach it.
+
+    A row no channel can reach stays visible as `undeliverable`. (The production sender with rate limits,
+    back-off and row locks builds on this in issue 7.)
+    """
+    sent = 0
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(col(OutboxMessage.id))
+        ).all()
+        for row in rows:
+            message = _outgoing(session, row)
+            channel = next((c for c in channels if c.can_deliver(message)), None)
+            row.attempts += 1
+            if channel is None:
+                row.state, row.last_error = "undeliverable", "no channel bound to this group"
+            else:
+                try:
+                    await channel.send(message)
+                    row.state, row.sent_at = "sent", clock.now()
+                    sent += 1
+                except DeliveryError as error:
+                    row.last_error = str(error)
+                    row.state = "pending" if error.retry else "failed"
+            session.add(row)
+            session.commit()
+    return sent

@@ -1,0 +1,112 @@
+"""Quality checks (抽查) by the center and two-way ratings (评价)."""
+
+from __future__ import annotations
+
+from gridbot.governance import lookup
+from gridbot.governance.context import Context
+from gridbot.governance.flow import refuse_status
+from gridbot.governance.history import change
+from gridbot.governance.router import Router
+from gridbot.intents.model import Intent, IntentKind
+from gridbot.storage import org_repo
+from gridbot.storage.models.events import EventStatus, Rating
+from gridbot.storage.models.org import Role
+
+router = Router("checks")
+
+RATING_VERDICTS = ("满意", "基本满意", "不满意")
+
+
+@router.handles(IntentKind.CHECK)
+def check(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None:
+        return
+    if not lookup.is_seat_of_town_or_district(ctx, event):
+        ctx.reply("no_permission", action=f"抽查 {event.ref}")
+        return
+    verdict = intent.fields.verdict
+    if verdict not in ("合格", "不合格"):
+        ctx.reply("check_needs_verdict", ref=event.ref)
+        return
+    if event.status != EventStatus.CLOSED:
+        refuse_status(ctx, event, "抽查")
+        return
+    if verdict == "合格":
+        change(ctx, event, "check_pass", note=intent.body)
+        ctx.reply("check_passed", ref=event.ref)
+        return
+    reason = intent.body or "抽查不合格"
+    change(ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason)
+    grid = org_repo.grid(ctx.session, event.grid_id)
+    workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
+    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "check_failed_notice", ref=event.ref, grid=grid.name,
+             reason=reason, mentions=workers)
+    ctx.post(lookup.center_group_of(ctx.session, event), "check_failed_notice", ref=event.ref, grid=grid.name,
+             reason=reason)
+    ctx.reply("check_failed", ref=event.ref, reason=reason)
+
+
+@router.handles(IntentKind.RATE)
+def rate(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None or event.id is None:
+        return
+    verdict = intent.fields.verdict
+    if verdict not in RATING_VERDICTS:
+        ctx.reply("rate_needs_verdict", ref=event.ref)
+        return
+    role = _rater_role(ctx, event)
+    if role is None:
+        ctx.reply("no_permission", action=f"评价 {event.ref}")
+        return
+    workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
+    department_id = event.department_id or _last_department(ctx, event.id)
+    ctx.session.add(
+        Rating(
+            event_id=event.id,
+            rater_id=ctx.actor.id,
+            rater_role=role,
+            department_id=department_id,
+            grid_worker_id=workers[0] if workers else None,
+            verdict=verdict,
+            comment=intent.body,
+            at=ctx.now,
+        )
+    )
+    change(ctx, event, "rate", note=f"{verdict} {intent.body}".strip())
+    ctx.reply("rated", ref=event.ref, verdict=verdict)
+
+
+def _rater_role(ctx: Context, event: object) -> str | None:
+    """Grid forces and centers rate departments; departments rate the center and grid workers."""
+    from gridbot.storage.models.events import Event
+
+    assert isinstance(event, Event) and ctx.actor is not None
+    if lookup.is_grid_force(ctx, event.grid_id):
+        return "grid"
+    if lookup.is_seat_of_town_or_district(ctx, event):
+        return "center"
+    if event.department_id is not None and lookup.is_department_member(ctx, event.department_id):
+        return "department"
+    if ctx.actor.holds(Role.DEPT_STAFF) or any(a.role == Role.DEPT_STAFF for a in ctx.actor.roles):
+        last = _last_department(ctx, event.id or 0)
+        if last is not None and lookup.is_department_member(ctx, last):
+            return "department"
+    return None
+
+
+def _last_department(ctx: Context, event_id: int) -> int | None:
+    """The department that last handled the event (from its history)."""
+    from sqlmodel import col, select
+
+    from gridbot.storage.models.events import EventHistory
+
+    rows = ctx.session.exec(
+        select(EventHistory).where(EventHistory.event_id == event_id).order_by(col(EventHistory.id).desc())
+    ).all()
+    for row in rows:
+        value = row.detail.get("department_id")
+        if isinstance(value, int):
+            return value
+    return None

@@ -1,0 +1,497 @@
+"""The three-level flow (workflow.md §3): center queue, dispatch, accept, return, resolve, verify, level 3."""
+
+from __future__ import annotations
+
+from gridbot.governance import directives, lookup
+from gridbot.governance.context import Context
+from gridbot.governance.deadlines import add_hours
+from gridbot.governance.history import change
+from gridbot.governance.router import Router
+from gridbot.intents.catalog import ClosureStandard
+from gridbot.intents.model import Intent, IntentKind
+from gridbot.storage import org_repo
+from gridbot.storage.models.events import STATUS_LABELS, Closure, Event, EventStatus, HolderKind
+from gridbot.storage.models.org import Department, Role
+
+router = Router("flow")
+
+DISTRICT_REASONS = ("预警情报", "信访矛盾超出本镇", "办理权限超出本镇")
+DEFAULT_ACCEPT_HOURS = 2.0
+DEFAULT_RESOLVE_HOURS = 72.0
+
+
+def refuse_status(ctx: Context, event: Event, action: str) -> None:
+    """"E12 当前状态为已办结，不能签收"."""
+    ctx.reply("wrong_status", ref=event.ref, status=STATUS_LABELS[event.status], action=action)
+
+
+def _event_params(ctx: Context, event: Event) -> dict[str, object]:
+    grid = org_repo.grid(ctx.session, event.grid_id)
+    return {
+        "ref": event.ref,
+        "grid": grid.name,
+        "sector": event.sector or "待分类",
+        "location": event.location or "",
+        "description": event.description,
+    }
+
+
+def send_to_center(ctx: Context, event: Event, *, note: str) -> None:
+    """Level 1 → level 2: into the town center's queue, and the center group is told."""
+    change(ctx, event, "escalate", status=EventStatus.PENDING, level=2, holder_kind=HolderKind.TOWN_CENTER, note=note)
+    ctx.post(
+        lookup.town_center_group(ctx.session, event.town_id),
+        "pending_center",
+        reason=note,
+        **_event_params(ctx, event),
+    )
+
+
+@router.handles(IntentKind.ESCALATE)
+def escalate(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if not lookup.is_grid_force(ctx, event.grid_id):
+        ctx.reply("no_permission", action=f"把 {event.ref} 上报中心")
+        return
+    if event.status != EventStatus.OPEN or event.level != 1:
+        refuse_status(ctx, event, "上报中心")
+        return
+    send_to_center(ctx, event, note=intent.body)
+    ctx.reply("escalated", ref=event.ref, center=org_repo.town(ctx.session, event.town_id).name)
+
+
+def _level_departments(ctx: Context, event: Event) -> list[Department]:
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    assert district.id is not None
+    level = "district" if event.level >= 3 else "town"
+    return org_repo.departments(ctx.session, level=level, town_id=event.town_id, district_id=district.id)
+
+
+def _choose_department(ctx: Context, event: Event, named: str | None) -> Department | None:
+    """The named department of the event's level, else the catalog's (the org's sector/item mapping)."""
+    allowed = _level_departments(ctx, event)
+    names = [d.name for d in allowed]
+    if named:
+        for department in allowed:
+            if department.name == named or (len(named) >= 2 and named in department.name):
+                return department
+        ctx.reply("department_unknown", name=named, choices=names)
+        return None
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    assert district.id is not None
+    handling = org_repo.departments_handling(
+        ctx.session,
+        sector=event.sector,
+        item_code=event.item_code,
+        level="district" if event.level >= 3 else "town",
+        town_id=event.town_id,
+        district_id=district.id,
+    )
+    if handling:
+        return handling[0]
+    ctx.reply("department_needed", ref=event.ref, choices=names)
+    return None
+
+
+@router.handles(IntentKind.DISPATCH)
+def dispatch(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if not lookup.is_seat_for(ctx, event):
+        ctx.reply("no_permission", action=f"给 {event.ref} 派单")
+        return
+    if event.status != EventStatus.PENDING:
+        refuse_status(ctx, event, "派单")
+        return
+    department = _choose_department(ctx, event, intent.fields.department)
+    if department is None or department.id is None:
+        return
+    item = lookup.item_of(ctx, event)
+    accept_hours = item.accept_hours if item else DEFAULT_ACCEPT_HOURS
+    working = item.working_days if item else False
+    accept_due = add_hours(ctx.now, accept_hours, working_days=working)
+    change(
+        ctx,
+        event,
+        "dispatch",
+        status=EventStatus.DISPATCHED,
+        holder_kind=HolderKind.DEPARTMENT,
+        department_id=department.id,
+        accept_due=accept_due,
+        resolve_due=None,
+        note=department.name,
+    )
+    staff = lookup.department_staff_ids(ctx.session, department.id)
+    ctx.post(
+        lookup.department_group(ctx.session, department.id),
+        "dispatched_to_department",
+        mentions=staff,
+        department=department.name,
+        accept_due=accept_due,
+        note=_after_reference(intent, department.name),
+        **_event_params(ctx, event),
+    )
+    ctx.reply("dispatched", ref=event.ref, department=department.name, accept_due=accept_due)
+
+
+def _after_reference(intent: Intent, department: str) -> str:
+    """What the seat wrote after the department's name (instructions such as 请今天内到现场)."""
+    body = intent.body
+    index = body.find(department)
+    rest = body[index + len(department) :] if index >= 0 else ""
+    return rest.strip(" ，,。")
+
+
+def accept_event(ctx: Context, event: Event) -> None:
+    """签收: the department takes the event; coordination items close as they enter coordination."""
+    item = lookup.item_of(ctx, event)
+    resolve_hours = item.resolve_hours if item else DEFAULT_RESOLVE_HOURS
+    resolve_due = add_hours(ctx.now, resolve_hours, working_days=item.working_days if item else False)
+    change(ctx, event, "accept", status=EventStatus.ACCEPTED, resolve_due=resolve_due)
+    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
+    if item is not None and item.closure is ClosureStandard.COORDINATION:
+        change(ctx, event, "coordination", status=EventStatus.CLOSED, closure=Closure.COORDINATION, closed_at=ctx.now)
+        ctx.reply("accepted_coordination", ref=event.ref)
+        ctx.post(
+            lookup.grid_group(ctx.session, event.grid_id),
+            "closed_coordination",
+            ref=event.ref,
+            department=department.name if department else "",
+        )
+        return
+    ctx.reply("accepted", ref=event.ref, resolve_due=resolve_due)
+    ctx.post(
+        lookup.grid_group(ctx.session, event.grid_id),
+        "progress_posted",
+        ref=event.ref,
+        who=department.name if department else "",
+        text="已签收，正在办理",
+    )
+
+
+def accept_reference(ctx: Context, ref: str) -> None:
+    event = lookup.event_by_ref(ctx, ref)
+    if event is None:
+        return
+    if not lookup.is_department_member(ctx, event.department_id):
+        ctx.reply("no_permission", action=f"签收 {event.ref}")
+        return
+    if event.status != EventStatus.DISPATCHED:
+        refuse_status(ctx, event, "签收")
+        return
+    accept_event(ctx, event)
+
+
+@router.handles(IntentKind.RETURN)
+def return_event(ctx: Context, intent: Intent) -> None:
+    if intent.ref is not None and intent.ref.startswith("D"):
+        directives.return_directive(ctx, intent.ref, intent.fields.reason or intent.body)
+        return
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None:
+        return
+    if not lookup.is_department_member(ctx, event.department_id):
+        ctx.reply("no_permission", action=f"退回 {event.ref}")
+        return
+    if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
+        refuse_status(ctx, event, "退回")
+        return
+    reason = intent.fields.reason or intent.body
+    if not reason:
+        ctx.reply("return_needs_reason", ref=event.ref)
+        return
+    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
+    holder = HolderKind.DISTRICT_CENTER if event.level >= 3 else HolderKind.TOWN_CENTER
+    change(
+        ctx,
+        event,
+        "return",
+        status=EventStatus.PENDING,
+        holder_kind=holder,
+        department_id=None,
+        returns=event.returns + 1,
+        accept_due=None,
+        resolve_due=None,
+        note=reason,
+    )
+    ctx.post(
+        lookup.center_group_of(ctx.session, event),
+        "returned_to_center",
+        ref=event.ref,
+        department=department.name if department else "",
+        reason=reason,
+        returns=event.returns,
+    )
+    ctx.reply("returned", ref=event.ref)
+
+
+@router.handles(IntentKind.PROGRESS)
+def progress(ctx: Context, intent: Intent) -> None:
+    if intent.ref is not None and intent.ref.startswith("D"):
+        directives.progress(ctx, intent.ref, intent.body)
+        return
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    allowed = (
+        lookup.is_department_member(ctx, event.department_id)
+        or lookup.is_grid_force(ctx, event.grid_id)
+        or lookup.is_seat_of_town_or_district(ctx, event)
+    )
+    if not allowed:
+        ctx.reply("no_permission", action=f"反馈 {event.ref} 的进展")
+        return
+    if event.status in (EventStatus.CLOSED, EventStatus.WITHDRAWN, EventStatus.DELETED):
+        refuse_status(ctx, event, "反馈进展")
+        return
+    if not intent.body:
+        ctx.reply("progress_needs_text", ref=event.ref)
+        return
+    change(ctx, event, "progress", note=intent.body)
+    ctx.reply("progress_recorded", ref=event.ref)
+    ctx.post(
+        lookup.grid_group(ctx.session, event.grid_id),
+        "progress_posted",
+        ref=event.ref,
+        who=ctx.actor.person.name,
+        text=intent.body,
+    )
+
+
+def _after_text(intent: Intent) -> str:
+    return (intent.fields.after or intent.body).strip()
+
+
+@router.handles(IntentKind.COORDINATE)
+def coordinate(ctx: Context, intent: Intent) -> None:
+    """协调 E12 at level 1: coordination items close as they enter coordination."""
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if event.level == 1:
+        if not lookup.is_grid_force(ctx, event.grid_id):
+            ctx.reply("no_permission", action=f"协调 {event.ref}")
+            return
+        if event.status != EventStatus.OPEN:
+            refuse_status(ctx, event, "进入协调")
+            return
+        item = lookup.item_of(ctx, event)
+        if item is None or item.closure is not ClosureStandard.COORDINATION:
+            change(ctx, event, "progress", note=intent.body or "协调中")
+            ctx.reply("coordination_not_closing", ref=event.ref)
+            return
+        change(
+            ctx,
+            event,
+            "coordination",
+            status=EventStatus.CLOSED,
+            closure=Closure.COORDINATION,
+            closed_at=ctx.now,
+            note=intent.body,
+        )
+        ctx.reply("closed_coordination", ref=event.ref, department="")
+        return
+    progress(ctx, intent)
+
+
+@router.handles(IntentKind.RESOLVE)
+def resolve(ctx: Context, intent: Intent) -> None:
+    if intent.ref is not None and intent.ref.startswith("D"):
+        directives.complete(ctx, intent.ref, _after_text(intent))
+        return
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if event.level == 1 and event.holder_kind == HolderKind.GRID:
+        _resolve_in_grid(ctx, event, intent)
+        return
+    if not lookup.is_department_member(ctx, event.department_id):
+        ctx.reply("no_permission", action=f"办结 {event.ref}")
+        return
+    if event.status != EventStatus.ACCEPTED:
+        refuse_status(ctx, event, "办结")
+        return
+    text = _after_text(intent)
+    if not text:
+        ctx.reply("resolve_needs_text", ref=event.ref)
+        return
+    change(ctx, event, "resolve", status=EventStatus.RESOLVED, after=text, note=text)
+    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
+    ctx.post(
+        lookup.center_group_of(ctx.session, event),
+        "resolved_for_check",
+        ref=event.ref,
+        department=department.name if department else "",
+        text=text,
+    )
+    ctx.reply("resolved", ref=event.ref)
+
+
+def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
+    """办结 E12 by the grid: closes an open level-1 event (closure self); the 处置后 text is required."""
+    assert ctx.actor is not None
+    if not (ctx.actor.holds(Role.GRID_WORKER, grid_id=event.grid_id) or ctx.actor.id == event.reporter_id):
+        ctx.reply("no_permission", action=f"办结 {event.ref}")
+        return
+    if event.status != EventStatus.OPEN:
+        refuse_status(ctx, event, "办结")
+        return
+    text = _after_text(intent)
+    if not text:
+        ctx.reply("resolve_needs_text", ref=event.ref)
+        return
+    change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, after=text, closed_at=ctx.now)
+    ctx.reply("closed_self", ref=event.ref)
+
+
+@router.handles(IntentKind.VERIFY)
+def verify(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None:
+        return
+    verdict = intent.fields.verdict
+    if verdict in ("属实", "不属实"):
+        _verify_warning(ctx, event, verdict)
+        return
+    if not lookup.is_seat_for(ctx, event):
+        ctx.reply("no_permission", action=f"核查 {event.ref}")
+        return
+    if verdict not in ("通过", "不通过"):
+        ctx.reply("verify_needs_verdict", ref=event.ref)
+        return
+    if event.status != EventStatus.RESOLVED:
+        refuse_status(ctx, event, "核查")
+        return
+    department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
+    if verdict == "通过":
+        change(ctx, event, "verify_pass", status=EventStatus.CLOSED, closure=Closure.RESOLUTION, closed_at=ctx.now)
+        ctx.reply("verified_closed", ref=event.ref)
+        ctx.post(lookup.grid_group(ctx.session, event.grid_id), "closed_posted", ref=event.ref, text=event.after or "")
+        ctx.post(department_group, "verified_closed", ref=event.ref)
+        return
+    reason = intent.body or "核查未通过"
+    change(ctx, event, "verify_fail", status=EventStatus.ACCEPTED, note=reason)
+    ctx.reply("verify_failed", ref=event.ref, reason=reason)
+    staff = lookup.department_staff_ids(ctx.session, event.department_id) if event.department_id else []
+    ctx.post(department_group, "verify_failed", ref=event.ref, reason=reason, mentions=staff)
+
+
+def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
+    if not lookup.is_seat_of_town_or_district(ctx, event):
+        ctx.reply("no_permission", action=f"核实 {event.ref}")
+        return
+    if not event.warning:
+        ctx.reply("not_a_warning", ref=event.ref)
+        return
+    if event.warning_truth is not None:
+        ctx.reply("warning_already_verified", ref=event.ref, verdict=event.warning_truth)
+        return
+    if verdict == "属实":
+        change(ctx, event, "warning_true", warning_truth=verdict)
+    else:
+        change(
+            ctx,
+            event,
+            "warning_false",
+            status=EventStatus.CLOSED,
+            warning_truth=verdict,
+            closure=Closure.UNFOUNDED,
+            closed_at=ctx.now,
+        )
+    ctx.reply("warning_verified", ref=event.ref, verdict=verdict)
+    other = (
+        lookup.district_center_group(ctx.session, event.town_id)
+        if ctx.group is not None and ctx.group.town_id == event.town_id
+        else lookup.town_center_group(ctx.session, event.town_id)
+    )
+    ctx.post(other, "warning_verified", ref=event.ref, verdict=verdict)
+    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict)
+
+
+@router.handles(IntentKind.ESCALATE_DISTRICT)
+def escalate_district(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if not ctx.actor.holds(Role.SEAT, town_id=event.town_id):
+        ctx.reply("no_permission", action=f"把 {event.ref} 上报新区")
+        return
+    if event.level >= 3 or event.status not in (EventStatus.OPEN, EventStatus.PENDING, EventStatus.RESOLVED):
+        refuse_status(ctx, event, "上报新区")
+        return
+    reason = intent.fields.reason
+    if reason not in DISTRICT_REASONS:
+        ctx.reply("district_needs_reason", ref=event.ref, reasons=DISTRICT_REASONS)
+        return
+    change(
+        ctx,
+        event,
+        "escalate_district",
+        status=EventStatus.PENDING,
+        level=3,
+        holder_kind=HolderKind.DISTRICT_CENTER,
+        department_id=None,
+        escalation_reason=reason,
+        accept_due=None,
+        resolve_due=None,
+        note=intent.body,
+    )
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    ctx.post(
+        lookup.district_center_group(ctx.session, event.town_id),
+        "pending_district",
+        reason=reason,
+        town=org_repo.town(ctx.session, event.town_id).name,
+        **_event_params(ctx, event),
+    )
+    ctx.reply("escalated_district", ref=event.ref, district=district.name, reason=reason)
+
+
+@router.handles(IntentKind.EXTEND)
+def extend(ctx: Context, intent: Intent) -> None:
+    if intent.ref is not None and intent.ref.startswith("D"):
+        directives.request_extension(ctx, intent.ref, intent.fields.duration_hours, intent.body)
+        return
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None:
+        return
+    if not lookup.is_department_member(ctx, event.department_id):
+        ctx.reply("no_permission", action=f"为 {event.ref} 申请延期")
+        return
+    if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
+        refuse_status(ctx, event, "申请延期")
+        return
+    hours = intent.fields.duration_hours
+    if not hours:
+        ctx.reply("extend_needs_duration", ref=event.ref)
+        return
+    change(ctx, event, "extension_requested", extension_requested_hours=hours, note=intent.body)
+    ctx.post(lookup.center_group_of(ctx.session, event), "extension_requested", ref=event.ref, hours=hours, reason=intent.body)
+    ctx.reply("extension_submitted", ref=event.ref, hours=hours)
+
+
+def approve_extension(ctx: Context, ref: str) -> None:
+    event = lookup.event_by_ref(ctx, ref)
+    if event is None:
+        return
+    if not lookup.is_seat_for(ctx, event):
+        ctx.reply("no_permission", action=f"批准 {event.ref} 延期")
+        return
+    hours = event.extension_requested_hours
+    if not hours:
+        ctx.reply("no_extension", ref=event.ref)
+        return
+    item = lookup.item_of(ctx, event)
+    working = item.working_days if item else False
+    updates: dict[str, object] = {"extension_requested_hours": None}
+    if event.resolve_due is not None:
+        updates["resolve_due"] = add_hours(event.resolve_due, hours, working_days=working)
+    elif event.accept_due is not None:
+        updates["accept_due"] = add_hours(event.accept_due, hours, working_days=working)
+    change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
+    ctx.reply("extension_approved", ref=event.ref, hours=hours)
+    if event.department_id is not None:
+        ctx.post(lookup.department_group(ctx.session, event.department_id), "extension_approved", ref=event.ref, hours=hours)

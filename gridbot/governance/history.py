@@ -1,0 +1,48 @@
+"""The one way an event changes: set the new state and write its history entry together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridbot.governance.context import Context
+from gridbot.storage.models.events import Event, EventHistory
+
+
+def change(
+    ctx: Context,
+    event: Event,
+    action: str,
+    *,
+    status: str | None = None,
+    note: str = "",
+    **updates: Any,
+) -> None:
+    """Apply `updates` (and the new status) to the event and record who, when, what, from → to."""
+    before = event.status
+    changed = {key: value for key, value in updates.items() if getattr(event, key) != value}
+    for key, value in changed.items():
+        setattr(event, key, value)
+    if status is not None:
+        event.status = status
+    event.updated_at = ctx.now
+    ctx.session.add(event)
+    ctx.session.flush()
+    assert event.id is not None
+    ctx.session.add(
+        EventHistory(
+            event_id=event.id,
+            at=ctx.now,
+            actor_id=ctx.actor.id if ctx.actor is not None else None,
+            action=action,
+            from_status=before,
+            to_status=event.status,
+            note=note,
+            detail={key: _plain(value) for key, value in changed.items()},
+        )
+    )
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,129 @@
+"""Finding events and the people and groups responsible for them."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+
+from gridbot.governance.context import Context
+from gridbot.intents.catalog import CatalogItem
+from gridbot.storage import org_repo
+from gridbot.storage.models.events import Event, HolderKind
+from gridbot.storage.models.org import Group, GroupKind, Person, Role
+
+EVENT_REF = re.compile(r"^E(\d{1,9})$")
+
+
+def event_by_ref(ctx: Context, ref: str | None) -> Event | None:
+    """The event a reference names; answers "E99 不存在" (or asks for the number) when there is none."""
+    if ref is None:
+        ctx.reply("ref_missing")
+        return None
+    match = EVENT_REF.match(ref)
+    event = ctx.session.get(Event, int(match.group(1))) if match else None
+    if event is None:
+        ctx.reply("not_found", ref=ref)
+    return event
+
+
+def item_of(ctx: Context, event: Event) -> CatalogItem | None:
+    return ctx.catalog.item(event.item_code) if event.item_code else None
+
+
+def grid_worker_ids(session: Session, grid_id: int) -> list[int]:
+    return [p.id for p in org_repo.people_with_role(session, Role.GRID_WORKER, grid_id=grid_id) if p.id]
+
+
+def grid_group(session: Session, grid_id: int) -> Group | None:
+    return org_repo.group_of(session, GroupKind.GRID, grid_id=grid_id)
+
+
+def town_center_group(session: Session, town_id: int) -> Group | None:
+    return org_repo.group_of(session, GroupKind.TOWN_CENTER, town_id=town_id)
+
+
+def district_center_group(session: Session, town_id: int) -> Group | None:
+    district = org_repo.district_of_town(session, town_id)
+    assert district.id is not None
+    return org_repo.group_of(session, GroupKind.DISTRICT_CENTER, district_id=district.id)
+
+
+def department_group(session: Session, department_id: int) -> Group | None:
+    return org_repo.group_of(session, GroupKind.DEPARTMENT, department_id=department_id)
+
+
+def center_group_of(session: Session, event: Event) -> Group | None:
+    """The center that holds (or last held) the event: the district's from level 3 on."""
+    if event.level >= 3:
+        return district_center_group(session, event.town_id)
+    return town_center_group(session, event.town_id)
+
+
+def department_staff_ids(session: Session, department_id: int) -> list[int]:
+    return [p.id for p in org_repo.people_with_role(session, Role.DEPT_STAFF, department_id=department_id) if p.id]
+
+
+def holder_name(session: Session, event: Event) -> str:
+    """The grid's, department's or center's name (a center is named after its town or district)."""
+    if event.holder_kind == HolderKind.DEPARTMENT and event.department_id is not None:
+        return org_repo.department(session, event.department_id).name
+    if event.holder_kind == HolderKind.TOWN_CENTER:
+        return org_repo.town(session, event.town_id).name
+    if event.holder_kind == HolderKind.DISTRICT_CENTER:
+        return org_repo.district_of_town(session, event.town_id).name
+    return org_repo.grid(session, event.grid_id).name
+
+
+def person_name(session: Session, person_id: int | None) -> str:
+    if person_id is None:
+        return "系统"
+    person = session.get(Person, person_id)
+    return person.name if person is not None else "未知"
+
+
+def latest_report_by(session: Session, person_id: int, group_id: int) -> Event | None:
+    return session.exec(
+        select(Event)
+        .where(Event.reporter_id == person_id, Event.reported_in_group_id == group_id)
+        .order_by(col(Event.id).desc())
+    ).first()
+
+
+def is_seat_for(ctx: Context, event: Event) -> bool:
+    """A seat of the center that holds the event at its level (the district's from level 3 on)."""
+    if ctx.actor is None:
+        return False
+    if event.level >= 3 or event.holder_kind == HolderKind.DISTRICT_CENTER:
+        district = org_repo.district_of_town(ctx.session, event.town_id)
+        return ctx.actor.holds(Role.SEAT, district_id=district.id)
+    return ctx.actor.holds(Role.SEAT, town_id=event.town_id)
+
+
+def is_seat_of_town_or_district(ctx: Context, event: Event) -> bool:
+    if ctx.actor is None:
+        return False
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    return ctx.actor.holds(Role.SEAT, town_id=event.town_id) or ctx.actor.holds(Role.SEAT, district_id=district.id)
+
+
+def is_department_member(ctx: Context, department_id: int | None) -> bool:
+    if ctx.actor is None or department_id is None:
+        return False
+    return ctx.actor.holds(Role.DEPT_STAFF, department_id=department_id) or ctx.actor.holds(
+        Role.FRONTLINE, department_id=department_id
+    )
+
+
+def is_grid_force(ctx: Context, grid_id: int) -> bool:
+    """Who may report in a grid: its workers, helpers, front-line staff, and its village's chief and instructors."""
+    if ctx.actor is None:
+        return False
+    village_id = org_repo.grid(ctx.session, grid_id).village_id
+    return (
+        ctx.actor.holds(Role.GRID_WORKER, grid_id=grid_id)
+        or ctx.actor.holds(Role.PART_TIME, grid_id=grid_id)
+        or ctx.actor.holds(Role.FRONTLINE, grid_id=grid_id)
+        or ctx.actor.holds(Role.GRID_CHIEF, village_id=village_id)
+        or ctx.actor.holds(Role.GRID_INSTRUCTOR, village_id=village_id)
+    )

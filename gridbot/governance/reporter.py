@@ -1,0 +1,97 @@
+"""What a reporter may still do with a report: correct it, withdraw it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridbot.governance import lookup
+from gridbot.governance.context import Context
+from gridbot.governance.flow import refuse_status
+from gridbot.governance.history import change
+from gridbot.governance.router import Router
+from gridbot.intents.model import Intent, IntentKind
+from gridbot.storage.models.events import Closure, Event, EventStatus
+
+router = Router("reporter")
+
+CORRECTABLE = (EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED)
+
+
+def _category_updates(ctx: Context, text: str) -> dict[str, Any] | None:
+    """A 类别 correction names a sector, a sector synonym, an item name or code, or an item keyword."""
+    text = text.strip()
+    for sector in ctx.catalog.sectors:
+        if text == sector.name or text in sector.synonyms:
+            return {"sector": sector.name, "item_code": None, "category_confirmed": True}
+    for item in ctx.catalog.items:
+        if text in (item.code, item.name) or text in item.keywords:
+            return {"sector": item.sector, "item_code": item.code, "category_confirmed": True}
+    return None
+
+
+def _corrections(ctx: Context, event: Event, intent: Intent) -> dict[str, Any] | None:
+    fields = intent.fields
+    updates: dict[str, Any] = {}
+    if fields.location:
+        updates["location"] = fields.location
+    if fields.occurred_at:
+        updates["occurred_at"] = fields.occurred_at
+    if fields.phones:
+        updates["phones"] = list(fields.phones)
+    if fields.id_numbers:
+        updates["id_numbers"] = list(fields.id_numbers)
+    if fields.persons:
+        updates["persons"] = list(fields.persons)
+    if fields.before:
+        updates["before"] = fields.before
+    if fields.after:
+        updates["after"] = fields.after
+    if fields.description:
+        updates["description"] = fields.description
+    if fields.category:
+        category = _category_updates(ctx, fields.category)
+        if category is None:
+            ctx.reply("category_unknown", ref=event.ref, category=fields.category)
+            return None
+        updates.update(category)
+    return updates
+
+
+@router.handles(IntentKind.CORRECT)
+def correct(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if ctx.actor.id != event.reporter_id and not lookup.is_grid_force(ctx, event.grid_id):
+        ctx.reply("no_permission", action=f"更正 {event.ref}")
+        return
+    if event.status not in CORRECTABLE:
+        refuse_status(ctx, event, "更正")
+        return
+    updates = _corrections(ctx, event, intent)
+    if updates is None:
+        return
+    if not updates:
+        ctx.reply("correct_needs_field", ref=event.ref)
+        return
+    change(ctx, event, "correct", note=intent.body, **updates)
+    if event.status == EventStatus.OPEN and event.level == 1 and event.before and event.after:
+        change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, closed_at=ctx.now)
+        ctx.reply("closed_self", ref=event.ref)
+        return
+    ctx.reply("corrected", ref=event.ref, fields=sorted(updates))
+
+
+@router.handles(IntentKind.WITHDRAW)
+def withdraw(ctx: Context, intent: Intent) -> None:
+    event = lookup.event_by_ref(ctx, intent.ref)
+    if event is None or ctx.actor is None:
+        return
+    if ctx.actor.id != event.reporter_id:
+        ctx.reply("no_permission", action=f"撤回 {event.ref}（只能撤回自己上报的事件）")
+        return
+    if event.status != EventStatus.OPEN or event.level != 1:
+        refuse_status(ctx, event, "撤回")
+        return
+    change(ctx, event, "withdraw", status=EventStatus.WITHDRAWN, note=intent.body)
+    ctx.reply("withdrawn", ref=event.ref)

@@ -1,0 +1,161 @@
+"""Queries on the organisation that the rules need (who holds which role where, which group is whose)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from gridbot.storage.models.org import (
+    Department,
+    District,
+    Grid,
+    Group,
+    GroupKind,
+    Person,
+    Resident,
+    Role,
+    RoleAssignment,
+    Town,
+    Village,
+)
+
+
+def person_by_userid(session: Session, userid: str) -> Person | None:
+    return session.exec(select(Person).where(Person.userid == userid, col(Person.active))).first()
+
+
+def person_by_name(session: Session, name: str) -> Person | None:
+    return session.exec(select(Person).where(Person.name == name, col(Person.active))).first()
+
+
+def group_by_name(session: Session, name: str) -> Group | None:
+    return session.exec(select(Group).where(Group.name == name, col(Group.active))).first()
+
+
+def group_by_binding(session: Session, key: str, value: str) -> Group | None:
+    """The group bound to a channel target (JSON lookup done in Python: groups are few)."""
+    for group in session.exec(select(Group).where(col(Group.active))).all():
+        if group.bindings.get(key) == value:
+            return group
+    return None
+
+
+def current_roles(session: Session, person_id: int) -> list[RoleAssignment]:
+    return list(
+        session.exec(
+            select(RoleAssignment).where(
+                RoleAssignment.person_id == person_id, col(RoleAssignment.valid_to).is_(None)
+            )
+        ).all()
+    )
+
+
+def people_with_role(
+    session: Session,
+    role: Role,
+    *,
+    grid_id: int | None = None,
+    village_id: int | None = None,
+    department_id: int | None = None,
+    town_id: int | None = None,
+    district_id: int | None = None,
+) -> list[Person]:
+    """Active people holding `role` in exactly the given scope, in a stable order."""
+    query = (
+        select(Person)
+        .join(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
+        .where(RoleAssignment.role == role.value, col(RoleAssignment.valid_to).is_(None), col(Person.active))
+    )
+    for column, value in (
+        (RoleAssignment.grid_id, grid_id),
+        (RoleAssignment.village_id, village_id),
+        (RoleAssignment.department_id, department_id),
+        (RoleAssignment.town_id, town_id),
+        (RoleAssignment.district_id, district_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return list(session.exec(query.order_by(col(Person.id))).unique().all())
+
+
+def grid(session: Session, grid_id: int) -> Grid:
+    found = session.get(Grid, grid_id)
+    assert found is not None
+    return found
+
+
+def village(session: Session, village_id: int) -> Village:
+    found = session.get(Village, village_id)
+    assert found is not None
+    return found
+
+
+def town(session: Session, town_id: int) -> Town:
+    found = session.get(Town, town_id)
+    assert found is not None
+    return found
+
+
+def district_of_town(session: Session, town_id: int) -> District:
+    found = session.get(District, town(session, town_id).district_id)
+    assert found is not None
+    return found
+
+
+def department(session: Session, department_id: int) -> Department:
+    found = session.get(Department, department_id)
+    assert found is not None
+    return found
+
+
+def department_by_name(session: Session, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name, col(Department.active))).first()
+
+
+def departments(session: Session, *, level: str, town_id: int | None, district_id: int) -> list[Department]:
+    query = select(Department).where(
+        Department.level == level, Department.district_id == district_id, col(Department.active)
+    )
+    if level == "town":
+        query = query.where(Department.town_id == town_id)
+    return list(session.exec(query.order_by(col(Department.id))).all())
+
+
+def departments_handling(
+    session: Session, *, sector: str | None, item_code: str | None, level: str, town_id: int, district_id: int
+) -> list[Department]:
+    """Departments of that level that list the item's code, else its sector (items first: they are narrower)."""
+    candidates = departments(session, level=level, town_id=town_id, district_id=district_id)
+    by_item = [d for d in candidates if item_code and item_code in d.items]
+    if by_item:
+        return by_item
+    return [d for d in candidates if sector and sector in d.sectors]
+
+
+def group_of(session: Session, kind: GroupKind, **place: int) -> Group | None:
+    query = select(Group).where(Group.kind == kind.value, col(Group.active))
+    for key, value in place.items():
+        query = query.where(getattr(Group, key) == value)
+    return session.exec(query).first()
+
+
+def grids_of_village(session: Session, village_id: int) -> list[Grid]:
+    return list(
+        session.exec(
+            select(Grid).where(Grid.village_id == village_id, col(Grid.active)).order_by(col(Grid.id))
+        ).all()
+    )
+
+
+def grids_of_town(session: Session, town_id: int) -> list[Grid]:
+    return list(
+        session.exec(
+            select(Grid)
+            .join(Village, col(Village.id) == col(Grid.village_id))
+            .where(Village.town_id == town_id, col(Grid.active))
+            .order_by(col(Grid.id))
+        ).all()
+    )
+
+
+def residents_of_grid(session: Session, grid_id: int) -> list[Resident]:
+    return list(session.exec(select(Resident).where(Resident.grid_id == grid_id, col(Resident.active))).all())
