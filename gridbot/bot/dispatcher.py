@@ -103,7 +103,9 @@ class Dispatcher:
             now=self.clock.now(),
             settings=self.settings,
             catalog=self.catalog(session),
-            actor=Actor(person, tuple(org_repo.current_roles(session, person.id))) if person and person.id else None,
+            actor=Actor(person, tuple(org_repo.current_roles(session, person.id)))
+            if person and person.id
+            else None,
             group=group,
             message=message,
         )
@@ -160,4 +162,3 @@ class Dispatcher:
                 now=self.clock.now(),
             )
             session.commit()
-

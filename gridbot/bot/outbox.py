@@ -22,7 +22,12 @@ log = logging.getLogger(__name__)
 
 
 def write_notices(
-    session: Session, notices: Sequence[Notice], *, message: InboxMessage | None, reply_group: Group | None, now: datetime
+    session: Session,
+    notices: Sequence[Notice],
+    *,
+    message: InboxMessage | None,
+    reply_group: Group | None,
+    now: datetime,
 ) -> list[OutboxMessage]:
     """One outbox row per notice, text rendered and masked; replies go back where the message came from."""
     rows: list[OutboxMessage] = []
@@ -36,10 +41,13 @@ def write_notices(
                 continue
             conversation = group.name
         people = [session.get(Person, person_id) for person_id in notice.mentions]
+        params = {key: value for key, value in notice.params.items() if key != "image"}
+        image = notice.params.get("image")
         row = OutboxMessage(
             group_id=group.id if group is not None else None,
             conversation=conversation,
-            text=mask_text(render(notice.template, notice.params)),
+            text=mask_text(render(notice.template, params)),
+            image_png=image if isinstance(image, str) else None,
             mentions=[p.name for p in people if p is not None],
             mention_userids=[p.userid for p in people if p is not None and p.userid],
             in_reply_to=message.id if notice.reply and message is not None else None,

@@ -20,7 +20,7 @@ from gridbot.bot.outbox import deliver_pending
 from gridbot.clock import SHANGHAI, SimulatedClock
 from gridbot.governance.lookup import holder_name
 from gridbot.schedules.runner import DueWork
-from gridbot.schedules.scores import NotSupportedYet, score_of
+from gridbot.schedules.scores import score_of, update_ledger
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
 from gridbot.storage.database import transaction
@@ -89,7 +89,7 @@ class ScenarioPlay:
         self.clock = SimulatedClock(start)
         self.channel = SimulatorChannel()
         self.dispatcher = Dispatcher(engine, settings, self.clock)
-        self.due = DueWork(engine, settings)
+        self.due = DueWork(engine, settings, since=start)
         self.counter = 0
         self.cursors: dict[str, int] = {}
 
@@ -110,7 +110,9 @@ class ScenarioPlay:
         self.clock.set(target)
         await self.deliver()
 
-    async def send(self, step: dict[str, Any], kind: str, text: str = "", payload: dict[str, Any] | None = None) -> int | None:
+    async def send(
+        self, step: dict[str, Any], kind: str, text: str = "", payload: dict[str, Any] | None = None
+    ) -> int | None:
         by, group = step.get("by"), step.get("in")
         if not by or not group:
             raise StepFailed("消息步骤需要 by 和 in")
@@ -177,7 +179,10 @@ def _matches(play: ScenarioPlay, delivered: Delivered, contains: list[str], ment
 async def _posted(play: ScenarioPlay, step: dict[str, Any]) -> None:
     spec = step["posted"]
     group = str(spec.get("in", ""))
-    contains, mentions = _strings(spec.get("contains"), "contains"), _strings(spec.get("mentions"), "mentions")
+    contains, mentions = (
+        _strings(spec.get("contains"), "contains"),
+        _strings(spec.get("mentions"), "mentions"),
+    )
     candidates = play.seen(group)
     play.mark(group)
     if not any(_matches(play, d, contains, mentions) for d in candidates):
@@ -219,8 +224,21 @@ def _compare(name: str, expected: Any, actual: Any, failures: list[str]) -> None
         failures.append(f"{name} 应为 {expected}，实际 {actual}")
 
 
-EVENT_KEYS = ("status", "level", "closure", "sector", "item", "warning", "grid", "holder", "returns", "flags",
-              "source", "photos", "location")
+EVENT_KEYS = (
+    "status",
+    "level",
+    "closure",
+    "sector",
+    "item",
+    "warning",
+    "grid",
+    "holder",
+    "returns",
+    "flags",
+    "source",
+    "photos",
+    "location",
+)
 
 
 async def _event(play: ScenarioPlay, step: dict[str, Any]) -> None:
@@ -301,6 +319,8 @@ async def _score(play: ScenarioPlay, step: dict[str, Any]) -> None:
         found = org_repo.person_by_name(session, person)
         if found is None or found.id is None:
             raise StepFailed(f"人员 {person} 不存在")
+        update_ledger(session, play.settings, play.clock.now())
+        session.commit()
         value = score_of(session, found.id, month)
     low, high = spec.get("min", float("-inf")), spec.get("max", float("inf"))
     if not low <= value <= high:
@@ -371,10 +391,7 @@ async def _run_step(play: ScenarioPlay, step: Any) -> None:
     kinds = [key for key in step if key in STEPS]
     if len(kinds) != 1:
         raise StepFailed(f"步骤应有且只有一个动作（{'/'.join(STEPS)}），实际：{list(step)}")
-    try:
-        await STEPS[kinds[0]](play, step)
-    except NotSupportedYet as missing:
-        raise StepFailed(str(missing)) from None
+    await STEPS[kinds[0]](play, step)
 
 
 def scenario_files(paths: Iterable[str]) -> list[Path]:
@@ -387,7 +404,6 @@ def scenario_files(paths: Iterable[str]) -> list[Path]:
         else:
             files.append(path)
     return files
-
 
 
 def _is_organisation_file(path: Path) -> bool:

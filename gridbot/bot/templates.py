@@ -289,7 +289,9 @@ def resolved(ref: str) -> str:
 
 @template("resolved_for_check")
 def resolved_for_check(ref: str, department: str, text: str) -> str:
-    return f"🔍【待核查】{ref}（{department}）办理结果：{text}\n请核查：核查 {ref} 通过 / 核查 {ref} 不通过 理由"
+    return (
+        f"🔍【待核查】{ref}（{department}）办理结果：{text}\n请核查：核查 {ref} 通过 / 核查 {ref} 不通过 理由"
+    )
 
 
 @template("closed_self")
@@ -517,8 +519,11 @@ def event_status(
 def todo(items: Sequence[Mapping[str, Any]], tasks: Sequence[str]) -> str:
     if not items and not tasks:
         return "您目前没有待办事项。"
-    lines = [f"· {i['ref']} {i['status']} {str(i['description'])[:20]}" + (f"（时限 {when(i['due'])}）" if i["due"] else "")
-             for i in items]
+    lines = [
+        f"· {i['ref']} {i['status']} {str(i['description'])[:20]}"
+        + (f"（时限 {when(i['due'])}）" if i["due"] else "")
+        for i in items
+    ]
     lines += [f"· {t}" for t in tasks]
     return "📋 您的待办：\n" + "\n".join(lines)
 
@@ -734,3 +739,105 @@ def directive_status(
         f"{_line('审核', '、'.join(reviewers))}{_line('退回理由', return_reason)}"
         + (f"\n各网格进度：\n{progress}" if progress else "")
     )
+
+
+# ---- time: reminders and overdue notices ------------------------------------------------------------------------
+
+
+@template("reminder_accept")
+def reminder_accept(ref: str, due: datetime, department: str) -> str:
+    return f"⏰ 提醒：{ref} 派给{department}，请于 {when(due)} 前签收：签收 {ref}"
+
+
+@template("reminder_resolve")
+def reminder_resolve(ref: str, due: datetime, department: str) -> str:
+    return f"⏰ 提醒：{ref} 请{department}于 {when(due)} 前办结：办结 {ref} 处置结果（需要更多时间：延期 {ref} 2天 原因）"
+
+
+@template("overdue_accept")
+def overdue_accept(ref: str, due: datetime, department: str, flag: str) -> str:
+    return f"🔴【超时】{ref} {department}未在 {when(due)} 前签收，已标记“{flag}”。"
+
+
+@template("overdue_resolve")
+def overdue_resolve(ref: str, due: datetime, department: str, flag: str) -> str:
+    return f"🔴【超时】{ref} {department}未在 {when(due)} 前办结，已标记“{flag}”。"
+
+
+@template("reminder_open")
+def reminder_open(ref: str, description: str, since: datetime) -> str:
+    return f"⏰ 提醒：{ref}（{description[:20]}）自 {when(since)} 起仍在处置中。处置完请发：办结 {ref} 处置结果；需要协调请发：上报中心 {ref} 原因"
+
+
+@template("reminder_center_pending")
+def reminder_center_pending(ref: str, since: datetime | None) -> str:
+    return f"⏰ 提醒：{ref} 自 {when(since)} 起待派单，请尽快派单：派单 {ref} 科室名称"
+
+
+@template("task_ack_reminder")
+def task_ack_reminder(ref: str, title: str) -> str:
+    return f"⏰ 提醒：指令 {ref}“{title}”还未回复收到，请回复：收到 {ref}"
+
+
+@template("task_due_reminder")
+def task_due_reminder(ref: str, title: str, deadline: datetime | None) -> str:
+    return f"⏰ 提醒：指令 {ref}“{title}”将于 {when(deadline)} 截止，完成后请发：完成 {ref} 完成情况"
+
+
+@template("task_overdue")
+def task_overdue(ref: str, title: str, grid: str, deadline: datetime | None) -> str:
+    return f"🔴【逾期】指令 {ref}“{title}”{grid} 未在 {when(deadline)} 前完成，请网格长、网格指导员督促。"
+
+
+# ---- digests and ranking ------------------------------------------------------------------------------------------
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+@template("digest")
+def digest(
+    name: str,
+    place: str,
+    period: str,
+    created: int,
+    by_level: Mapping[int, int],
+    by_sector: Sequence[tuple[str, int]],
+    closed: int,
+    shares: Mapping[int, float],
+    warnings: tuple[int, int, int, int],
+    flags: Mapping[str, Mapping[str, int]],
+    open_overdue: int,
+    directives: Sequence[tuple[str, str, int, int]],
+    silent_grids: Sequence[str],
+) -> str:
+    sectors = "、".join(f"{sector} {count}" for sector, count in by_sector) or "无"
+    total, true, false, late = warnings
+    flag_lines = "\n".join(
+        f"· {department}：" + "、".join(f"{flag} {n}" for flag, n in items.items())
+        for department, items in flags.items()
+    )
+    directive_lines = "\n".join(
+        f"· {ref} {title}：{done}/{total_tasks}" for ref, title, done, total_tasks in directives
+    )
+    return (
+        f"📊【{place}{name}】{period}\n"
+        f"新增事件 {created} 件（一级 {by_level.get(1, 0)}、二级 {by_level.get(2, 0)}、三级 {by_level.get(3, 0)}）\n"
+        f"按大类：{sectors}\n"
+        f"办结 {closed} 件：小事不出网格 {_percent(shares.get(1, 0.0))}，大事不出街镇 {_percent(shares.get(2, 0.0))}，"
+        f"难事不出新区 {_percent(shares.get(3, 0.0))}\n"
+        f"预警 {total} 件（属实 {true}、不属实 {false}、迟报 {late}）\n"
+        f"超时未办 {open_overdue} 件"
+        + (f"\n超时和标记：\n{flag_lines}" if flag_lines else "")
+        + (f"\n指令进度：\n{directive_lines}" if directive_lines else "")
+        + f"\n沉默网格（近期无上报）：{'、'.join(silent_grids) if silent_grids else '无'}"
+    )
+
+
+@template("ranking")
+def ranking(place: str, period: str, rows: Sequence[tuple[str, str, float]]) -> str:
+    lines = "\n".join(
+        f"{index}. {name}（{grid}）{score:g} 分" for index, (name, grid, score) in enumerate(rows, start=1)
+    )
+    return f"🏆【{place}专职网格员排名】{period}\n{lines or '本月无得分记录'}"

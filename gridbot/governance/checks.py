@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
-from gridbot.governance.flow import refuse_status
+from gridbot.governance.flow import reason_of, refuse_status
 from gridbot.governance.history import change
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
@@ -33,17 +33,30 @@ def check(ctx: Context, intent: Intent) -> None:
         refuse_status(ctx, event, "抽查")
         return
     if verdict == "合格":
-        change(ctx, event, "check_pass", note=intent.body)
+        change(ctx, event, "check_pass", note=reason_of(intent))
         ctx.reply("check_passed", ref=event.ref)
         return
-    reason = intent.body or "抽查不合格"
-    change(ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason)
+    reason = reason_of(intent) or "抽查不合格"
+    change(
+        ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason
+    )
     grid = org_repo.grid(ctx.session, event.grid_id)
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
-    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "check_failed_notice", ref=event.ref, grid=grid.name,
-             reason=reason, mentions=workers)
-    ctx.post(lookup.center_group_of(ctx.session, event), "check_failed_notice", ref=event.ref, grid=grid.name,
-             reason=reason)
+    ctx.post(
+        lookup.grid_group(ctx.session, event.grid_id),
+        "check_failed_notice",
+        ref=event.ref,
+        grid=grid.name,
+        reason=reason,
+        mentions=workers,
+    )
+    ctx.post(
+        lookup.center_group_of(ctx.session, event),
+        "check_failed_notice",
+        ref=event.ref,
+        grid=grid.name,
+        reason=reason,
+    )
     ctx.reply("check_failed", ref=event.ref, reason=reason)
 
 
@@ -70,11 +83,11 @@ def rate(ctx: Context, intent: Intent) -> None:
             department_id=department_id,
             grid_worker_id=workers[0] if workers else None,
             verdict=verdict,
-            comment=intent.body,
+            comment=reason_of(intent),
             at=ctx.now,
         )
     )
-    change(ctx, event, "rate", note=f"{verdict} {intent.body}".strip())
+    change(ctx, event, "rate", note=f"{verdict} {reason_of(intent)}".strip())
     ctx.reply("rated", ref=event.ref, verdict=verdict)
 
 

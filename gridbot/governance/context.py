@@ -69,7 +69,9 @@ class Context:
     def reply(self, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
         self.notices.append(Notice(template, params, reply=True, mentions=tuple(mentions)))
 
-    def post(self, group: Group | None, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
+    def post(
+        self, group: Group | None, template: str, *, mentions: Iterable[int] = (), **params: Any
+    ) -> None:
         """Post into a group; a missing group (not in the organisation) is skipped."""
         if group is None or group.id is None:
             return

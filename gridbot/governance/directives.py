@@ -22,7 +22,14 @@ from gridbot.storage.models.directives import (
     DirectiveTask,
     TaskStatus,
 )
-from gridbot.storage.models.events import Closure, Event, EventHistory, EventStatus, HolderKind, PendingQuestion
+from gridbot.storage.models.events import (
+    Closure,
+    Event,
+    EventHistory,
+    EventStatus,
+    HolderKind,
+    PendingQuestion,
+)
 from gridbot.storage.models.org import Department, District, Grid, GroupKind, Role, Town, Village
 
 router = Router("directives")
@@ -36,8 +43,14 @@ PERSON_NOTE = re.compile(r"[（(].*?[)）]")
 
 
 def _record(
-    ctx: Context, directive: Directive, action: str, *, task: DirectiveTask | None = None, to: str | None = None,
-    note: str = "", **detail: Any,
+    ctx: Context,
+    directive: Directive,
+    action: str,
+    *,
+    task: DirectiveTask | None = None,
+    to: str | None = None,
+    note: str = "",
+    **detail: Any,
 ) -> None:
     assert directive.id is not None
     ctx.session.add(
@@ -107,13 +120,18 @@ def _deadline_unreadable(intent: Intent) -> bool:
     return intent.fields.deadline is None and bool(re.search(r"(截止|期限|时限)\s*[:：]\s*\S", intent.body))
 
 
-def _grids_for_targets(ctx: Context, department: Department, targets: list[str]) -> tuple[list[Grid], list[str]]:
-    """The grids the targets name (whole town, villages, grids), and the targets that name none."""
+def _grids_for_targets(
+    ctx: Context, department: Department, targets: list[str]
+) -> tuple[list[Grid], list[str], list[str]]:
+    """The grids the targets name (whole town, villages, grids), the targets that name none, and (for a town
+    department) the targets that name grids of another town."""
     grids: dict[int, Grid] = {}
     unknown: list[str] = []
+    foreign: list[str] = []
     district_id = department.district_id
     for target in targets:
         name = target.strip()
+        named: list[Grid]
         if name in WHOLE_TOWN:
             towns = (
                 [department.town_id]
@@ -125,18 +143,19 @@ def _grids_for_targets(ctx: Context, department: Department, targets: list[str])
                     grids.update({g.id: g for g in org_repo.grids_of_town(ctx.session, town_id) if g.id})
             continue
         grid = ctx.session.exec(select(Grid).where(Grid.name == name, col(Grid.active))).first()
-        if grid is not None and grid.id is not None:
-            grids[grid.id] = grid
-            continue
         village = ctx.session.exec(select(Village).where(Village.name == name, col(Village.active))).first()
-        if village is not None and village.id is not None:
-            grids.update({g.id: g for g in org_repo.grids_of_village(ctx.session, village.id) if g.id})
+        if grid is not None:
+            named = [grid]
+        elif village is not None and village.id is not None:
+            named = list(org_repo.grids_of_village(ctx.session, village.id))
+        else:
+            unknown.append(name)
             continue
-        unknown.append(name)
-    in_scope = [
-        g for g in grids.values() if department.town_id is None or _town_of_grid(ctx, g) == department.town_id
-    ]
-    return sorted(in_scope, key=lambda g: g.id or 0), unknown
+        if department.town_id is not None and any(_town_of_grid(ctx, g) != department.town_id for g in named):
+            foreign.append(name)
+            continue
+        grids.update({g.id: g for g in named if g.id is not None})
+    return sorted(grids.values(), key=lambda g: g.id or 0), unknown, foreign
 
 
 def _towns_of_district(ctx: Context, district_id: int) -> list[Town]:
@@ -165,11 +184,15 @@ def _person_in_grids(ctx: Context, text: str, grid_ids: set[int]) -> bool:
     return False
 
 
-def _automatic_return_reason(ctx: Context, directive: Directive, unknown: list[str]) -> str | None:
+def _automatic_return_reason(
+    ctx: Context, directive: Directive, unknown: list[str], foreign: list[str]
+) -> str | None:
     if directive.sector is None:
         return "不属于入格事项范围"
     if unknown:
         return f"网格不存在：{'、'.join(unknown)}"
+    if foreign:
+        return f"网格不在本镇：{'、'.join(foreign)}"
     if not directive.grid_ids:
         return "没有可下发的网格"
     requirement = directive.requirements.strip()
@@ -212,14 +235,17 @@ def create(ctx: Context, intent: Intent) -> None:
         return
     fields = intent.fields
     targets = list(fields.targets)
-    grids, unknown = _grids_for_targets(ctx, department, targets)
+    grids, unknown, foreign = _grids_for_targets(ctx, department, targets)
+    # The content must be an item of the catalog: a weak guess from loose words (below the threshold at which a
+    # report would ask for its category) does not make it one.
+    in_catalog = intent.sector is not None and intent.confidence >= ctx.settings.category_confidence_threshold
     directive = Directive(
         department_id=department.id,
         issuer_id=ctx.actor.id,
         inbox_message_id=ctx.message.id if ctx.message else None,
         title=fields.title or "",
-        sector=intent.sector,
-        item_code=intent.item,
+        sector=intent.sector if in_catalog else None,
+        item_code=intent.item if in_catalog else None,
         kind=fields.directive_kind,
         targets=targets,
         grid_ids=[g.id for g in grids if g.id is not None],
@@ -233,7 +259,7 @@ def create(ctx: Context, intent: Intent) -> None:
     ctx.session.add(directive)
     ctx.session.flush()
     _record(ctx, directive, "create", note=directive.title)
-    reason = _automatic_return_reason(ctx, directive, unknown)
+    reason = _automatic_return_reason(ctx, directive, unknown, foreign)
     if reason is not None:
         directive.return_reason = reason
         _record(ctx, directive, "auto_return", to=DirectiveStatus.RETURNED, note=reason)
@@ -279,11 +305,18 @@ def approve(ctx: Context, ref: str) -> None:
     if directive.status == DirectiveStatus.DISPATCHED and _approve_extension(ctx, directive):
         return
     if directive.status != DirectiveStatus.PENDING_REVIEW:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
-                  action="审核")
+        ctx.reply(
+            "directive_wrong_status",
+            ref=directive.ref,
+            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            action="审核",
+        )
         return
     if not _current_reviewer_is(ctx, directive):
-        ctx.reply("no_permission", action=f"审核 {directive.ref}（应由{_center(ctx, directive.review_chain[len(directive.reviewers)])[0]}网格中心审核）")
+        ctx.reply(
+            "no_permission",
+            action=f"审核 {directive.ref}（应由{_center(ctx, directive.review_chain[len(directive.reviewers)])[0]}网格中心审核）",
+        )
         return
     center_name, _ = _center(ctx, directive.review_chain[len(directive.reviewers)])
     directive.reviewers = [*directive.reviewers, center_name]
@@ -294,13 +327,25 @@ def approve(ctx: Context, ref: str) -> None:
         next_name, next_group = _center(ctx, directive.review_chain[len(directive.reviewers)])
         ctx.post(next_group, "directive_for_review", **_params(ctx, directive, department.name))
         ctx.reply("directive_approved_next", ref=directive.ref, center=center_name, next_center=next_name)
-        ctx.post(issuer_group, "directive_approved_next", ref=directive.ref, center=center_name, next_center=next_name,
-                 mentions=[directive.issuer_id])
+        ctx.post(
+            issuer_group,
+            "directive_approved_next",
+            ref=directive.ref,
+            center=center_name,
+            next_center=next_name,
+            mentions=[directive.issuer_id],
+        )
         return
     _dispatch(ctx, directive, department)
     ctx.reply("directive_dispatched", ref=directive.ref, grids=len(directive.grid_ids))
-    ctx.post(issuer_group, "directive_approved_issuer", ref=directive.ref, center=center_name,
-             grids=len(directive.grid_ids), mentions=[directive.issuer_id])
+    ctx.post(
+        issuer_group,
+        "directive_approved_issuer",
+        ref=directive.ref,
+        center=center_name,
+        grids=len(directive.grid_ids),
+        mentions=[directive.issuer_id],
+    )
 
 
 def return_directive(ctx: Context, ref: str, reason: str) -> None:
@@ -308,8 +353,12 @@ def return_directive(ctx: Context, ref: str, reason: str) -> None:
     if directive is None:
         return
     if directive.status != DirectiveStatus.PENDING_REVIEW:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
-                  action="退回")
+        ctx.reply(
+            "directive_wrong_status",
+            ref=directive.ref,
+            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            action="退回",
+        )
         return
     if not _current_reviewer_is(ctx, directive):
         ctx.reply("no_permission", action=f"退回 {directive.ref}")
@@ -321,8 +370,14 @@ def return_directive(ctx: Context, ref: str, reason: str) -> None:
     directive.return_reason = reason
     _record(ctx, directive, "return", to=DirectiveStatus.RETURNED, note=reason)
     ctx.reply("directive_returned", ref=directive.ref, center=center_name, reason=reason)
-    ctx.post(lookup.department_group(ctx.session, directive.department_id), "directive_returned",
-             ref=directive.ref, center=center_name, reason=reason, mentions=[directive.issuer_id])
+    ctx.post(
+        lookup.department_group(ctx.session, directive.department_id),
+        "directive_returned",
+        ref=directive.ref,
+        center=center_name,
+        reason=reason,
+        mentions=[directive.issuer_id],
+    )
 
 
 # ---- dispatch: one task (and one grid event) per target grid ------------------------------------------------
@@ -350,15 +405,27 @@ def _dispatch(ctx: Context, directive: Directive, department: Department) -> Non
         ctx.session.flush()
         assert event.id is not None
         task = DirectiveTask(
-            directive_id=directive.id, grid_id=grid_id, event_id=event.id, deadline=directive.deadline,
+            directive_id=directive.id,
+            grid_id=grid_id,
+            event_id=event.id,
+            deadline=directive.deadline,
             created_at=ctx.now,
         )
         ctx.session.add(task)
         ctx.session.flush()
         event.directive_task_id = task.id
         ctx.session.add(event)
-        ctx.session.add(EventHistory(event_id=event.id, at=ctx.now, actor_id=None, action="directive_task",
-                                     from_status=None, to_status=event.status, note=directive.ref))
+        ctx.session.add(
+            EventHistory(
+                event_id=event.id,
+                at=ctx.now,
+                actor_id=None,
+                action="directive_task",
+                from_status=None,
+                to_status=event.status,
+                note=directive.ref,
+            )
+        )
         _record(ctx, directive, "task_created", task=task, note=grid.name)
         ctx.post(
             lookup.grid_group(ctx.session, grid_id),
@@ -381,8 +448,9 @@ def _task_for(ctx: Context, directive: Directive, action: str) -> DirectiveTask 
         ctx.reply("no_permission", action=action)
         return None
     task = ctx.session.exec(
-        select(DirectiveTask).where(DirectiveTask.directive_id == directive.id,
-                                    DirectiveTask.grid_id == ctx.group.grid_id)
+        select(DirectiveTask).where(
+            DirectiveTask.directive_id == directive.id, DirectiveTask.grid_id == ctx.group.grid_id
+        )
     ).first()
     if task is None:
         ctx.reply("directive_not_for_grid", ref=directive.ref)
@@ -397,8 +465,9 @@ def waiting_tasks(ctx: Context) -> list[DirectiveTask]:
         return []
     return list(
         ctx.session.exec(
-            select(DirectiveTask).where(DirectiveTask.grid_id == ctx.group.grid_id,
-                                        DirectiveTask.status == TaskStatus.DISPATCHED)
+            select(DirectiveTask).where(
+                DirectiveTask.grid_id == ctx.group.grid_id, DirectiveTask.status == TaskStatus.DISPATCHED
+            )
         ).all()
     )
 
@@ -420,14 +489,22 @@ def acknowledge(ctx: Context, ref: str) -> None:
     if directive is None:
         return
     if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
-                  action="签收")
+        ctx.reply(
+            "directive_wrong_status",
+            ref=directive.ref,
+            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            action="签收",
+        )
         return
     task = _task_for(ctx, directive, f"签收 {directive.ref}")
     if task is None:
         return
     if task.status != TaskStatus.DISPATCHED:
-        ctx.reply("task_already", ref=directive.ref, status="已收到" if task.status == TaskStatus.ACKNOWLEDGED else "已完成")
+        ctx.reply(
+            "task_already",
+            ref=directive.ref,
+            status="已收到" if task.status == TaskStatus.ACKNOWLEDGED else "已完成",
+        )
         return
     acknowledge_task(ctx, task)
 
@@ -437,8 +514,12 @@ def complete(ctx: Context, ref: str, text: str) -> None:
     if directive is None:
         return
     if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
-                  action="完成")
+        ctx.reply(
+            "directive_wrong_status",
+            ref=directive.ref,
+            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            action="完成",
+        )
         return
     task = _task_for(ctx, directive, f"完成 {directive.ref}")
     if task is None or directive.id is None:
@@ -456,24 +537,51 @@ def complete(ctx: Context, ref: str, text: str) -> None:
     if task.event_id is not None:
         event = ctx.session.get(Event, task.event_id)
         if event is not None:
-            change(ctx, event, "task_done", status=EventStatus.CLOSED, closure=Closure.SELF, after=text,
-                   closed_at=ctx.now)
+            change(
+                ctx,
+                event,
+                "task_done",
+                status=EventStatus.CLOSED,
+                closure=Closure.SELF,
+                after=text,
+                closed_at=ctx.now,
+            )
             if ctx.actor is not None:
                 # Images sent right after 完成 belong to the task's event, as for reports.
-                ctx.session.add(PendingQuestion(person_id=ctx.actor.id, group_id=ctx.group.id if ctx.group else None,
-                                                kind="attach_after", event_id=event.id, asked_at=ctx.now))
+                ctx.session.add(
+                    PendingQuestion(
+                        person_id=ctx.actor.id,
+                        group_id=ctx.group.id if ctx.group else None,
+                        kind="attach_after",
+                        event_id=event.id,
+                        asked_at=ctx.now,
+                    )
+                )
     tasks = _tasks(ctx, directive.id)
     done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
     grid = org_repo.grid(ctx.session, task.grid_id)
     issuer_group = lookup.department_group(ctx.session, directive.department_id)
     ctx.reply("task_done", ref=directive.ref, done=done, total=len(tasks))
-    ctx.post(issuer_group, "directive_progress", ref=directive.ref, grid=grid.name, text=text, done=done,
-             total=len(tasks))
+    ctx.post(
+        issuer_group,
+        "directive_progress",
+        ref=directive.ref,
+        grid=grid.name,
+        text=text,
+        done=done,
+        total=len(tasks),
+    )
     if done == len(tasks):
         directive.completed_at = ctx.now
         _record(ctx, directive, "complete_all", to=DirectiveStatus.COMPLETED)
-        ctx.post(issuer_group, "directive_completed", ref=directive.ref, title=directive.title,
-                 lines=_progress_lines(ctx, directive.id), mentions=[directive.issuer_id])
+        ctx.post(
+            issuer_group,
+            "directive_completed",
+            ref=directive.ref,
+            title=directive.title,
+            lines=_progress_lines(ctx, directive.id),
+            mentions=[directive.issuer_id],
+        )
 
 
 def progress(ctx: Context, ref: str, text: str) -> None:
@@ -506,8 +614,15 @@ def request_extension(ctx: Context, ref: str, hours: float | None, reason: str) 
     task.extension_requested_hours = hours
     _record(ctx, directive, "extension_requested", task=task, note=reason, hours=hours)
     grid = org_repo.grid(ctx.session, task.grid_id)
-    ctx.post(lookup.department_group(ctx.session, directive.department_id), "task_extension_requested",
-             ref=directive.ref, grid=grid.name, hours=hours, reason=reason, mentions=[directive.issuer_id])
+    ctx.post(
+        lookup.department_group(ctx.session, directive.department_id),
+        "task_extension_requested",
+        ref=directive.ref,
+        grid=grid.name,
+        hours=hours,
+        reason=reason,
+        mentions=[directive.issuer_id],
+    )
     ctx.reply("extension_submitted", ref=directive.ref, hours=hours)
 
 
@@ -526,8 +641,14 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
         task.extension_requested_hours = None
         _record(ctx, directive, "extension_approved", task=task, hours=hours)
         grid = org_repo.grid(ctx.session, task.grid_id)
-        ctx.post(lookup.grid_group(ctx.session, task.grid_id), "task_extension_approved", ref=directive.ref,
-                 grid=grid.name, deadline=task.deadline, mentions=lookup.grid_worker_ids(ctx.session, task.grid_id))
+        ctx.post(
+            lookup.grid_group(ctx.session, task.grid_id),
+            "task_extension_approved",
+            ref=directive.ref,
+            grid=grid.name,
+            deadline=task.deadline,
+            mentions=lookup.grid_worker_ids(ctx.session, task.grid_id),
+        )
         if task.event_id is not None:
             event = ctx.session.get(Event, task.event_id)
             if event is not None:
@@ -542,7 +663,9 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
 def _tasks(ctx: Context, directive_id: int) -> list[DirectiveTask]:
     return list(
         ctx.session.exec(
-            select(DirectiveTask).where(DirectiveTask.directive_id == directive_id).order_by(col(DirectiveTask.id))
+            select(DirectiveTask)
+            .where(DirectiveTask.directive_id == directive_id)
+            .order_by(col(DirectiveTask.id))
         ).all()
     )
 
@@ -591,4 +714,3 @@ def todo_lines(ctx: Context) -> list[str]:
         if directive is not None:
             lines.append(f"{directive.ref} {directive.title}（{TASK_LABELS[TaskStatus(task.status)]}）")
     return lines
-

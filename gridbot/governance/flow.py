@@ -21,8 +21,19 @@ DEFAULT_RESOLVE_HOURS = 72.0
 
 
 def refuse_status(ctx: Context, event: Event, action: str) -> None:
-    """"E12 当前状态为已办结，不能签收"."""
+    """ "E12 当前状态为已办结，不能签收"."""
     ctx.reply("wrong_status", ref=event.ref, status=STATUS_LABELS[event.status], action=action)
+
+
+def reason_of(intent: Intent) -> str:
+    """The free text after the verdict or duration ("核查 E12 不通过 现场仍有积水" → "现场仍有积水")."""
+    if intent.fields.reason:
+        return intent.fields.reason.strip()
+    body = intent.body.strip()
+    verdict = intent.fields.verdict
+    if verdict and body.startswith(verdict):
+        body = body[len(verdict) :]
+    return body.strip(" ，,。：:")
 
 
 def _event_params(ctx: Context, event: Event) -> dict[str, object]:
@@ -38,7 +49,15 @@ def _event_params(ctx: Context, event: Event) -> dict[str, object]:
 
 def send_to_center(ctx: Context, event: Event, *, note: str) -> None:
     """Level 1 → level 2: into the town center's queue, and the center group is told."""
-    change(ctx, event, "escalate", status=EventStatus.PENDING, level=2, holder_kind=HolderKind.TOWN_CENTER, note=note)
+    change(
+        ctx,
+        event,
+        "escalate",
+        status=EventStatus.PENDING,
+        level=2,
+        holder_kind=HolderKind.TOWN_CENTER,
+        note=note,
+    )
     ctx.post(
         lookup.town_center_group(ctx.session, event.town_id),
         "pending_center",
@@ -153,7 +172,14 @@ def accept_event(ctx: Context, event: Event) -> None:
     change(ctx, event, "accept", status=EventStatus.ACCEPTED, resolve_due=resolve_due)
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     if item is not None and item.closure is ClosureStandard.COORDINATION:
-        change(ctx, event, "coordination", status=EventStatus.CLOSED, closure=Closure.COORDINATION, closed_at=ctx.now)
+        change(
+            ctx,
+            event,
+            "coordination",
+            status=EventStatus.CLOSED,
+            closure=Closure.COORDINATION,
+            closed_at=ctx.now,
+        )
         ctx.reply("accepted_coordination", ref=event.ref)
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
@@ -343,7 +369,15 @@ def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
     if not text:
         ctx.reply("resolve_needs_text", ref=event.ref)
         return
-    change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, after=text, closed_at=ctx.now)
+    change(
+        ctx,
+        event,
+        "self_resolve",
+        status=EventStatus.CLOSED,
+        closure=Closure.SELF,
+        after=text,
+        closed_at=ctx.now,
+    )
     ctx.reply("closed_self", ref=event.ref)
 
 
@@ -365,14 +399,28 @@ def verify(ctx: Context, intent: Intent) -> None:
     if event.status != EventStatus.RESOLVED:
         refuse_status(ctx, event, "核查")
         return
-    department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
+    department_group = (
+        lookup.department_group(ctx.session, event.department_id) if event.department_id else None
+    )
     if verdict == "通过":
-        change(ctx, event, "verify_pass", status=EventStatus.CLOSED, closure=Closure.RESOLUTION, closed_at=ctx.now)
+        change(
+            ctx,
+            event,
+            "verify_pass",
+            status=EventStatus.CLOSED,
+            closure=Closure.RESOLUTION,
+            closed_at=ctx.now,
+        )
         ctx.reply("verified_closed", ref=event.ref)
-        ctx.post(lookup.grid_group(ctx.session, event.grid_id), "closed_posted", ref=event.ref, text=event.after or "")
+        ctx.post(
+            lookup.grid_group(ctx.session, event.grid_id),
+            "closed_posted",
+            ref=event.ref,
+            text=event.after or "",
+        )
         ctx.post(department_group, "verified_closed", ref=event.ref)
         return
-    reason = intent.body or "核查未通过"
+    reason = reason_of(intent) or "核查未通过"
     change(ctx, event, "verify_fail", status=EventStatus.ACCEPTED, note=reason)
     ctx.reply("verify_failed", ref=event.ref, reason=reason)
     staff = lookup.department_staff_ids(ctx.session, event.department_id) if event.department_id else []
@@ -408,7 +456,9 @@ def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
         else lookup.town_center_group(ctx.session, event.town_id)
     )
     ctx.post(other, "warning_verified", ref=event.ref, verdict=verdict)
-    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict)
+    ctx.post(
+        lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict
+    )
 
 
 @router.handles(IntentKind.ESCALATE_DISTRICT)
@@ -468,8 +518,15 @@ def extend(ctx: Context, intent: Intent) -> None:
     if not hours:
         ctx.reply("extend_needs_duration", ref=event.ref)
         return
-    change(ctx, event, "extension_requested", extension_requested_hours=hours, note=intent.body)
-    ctx.post(lookup.center_group_of(ctx.session, event), "extension_requested", ref=event.ref, hours=hours, reason=intent.body)
+    reason = reason_of(intent)
+    change(ctx, event, "extension_requested", extension_requested_hours=hours, note=reason)
+    ctx.post(
+        lookup.center_group_of(ctx.session, event),
+        "extension_requested",
+        ref=event.ref,
+        hours=hours,
+        reason=reason,
+    )
     ctx.reply("extension_submitted", ref=event.ref, hours=hours)
 
 
@@ -494,4 +551,9 @@ def approve_extension(ctx: Context, ref: str) -> None:
     change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
     ctx.reply("extension_approved", ref=event.ref, hours=hours)
     if event.department_id is not None:
-        ctx.post(lookup.department_group(ctx.session, event.department_id), "extension_approved", ref=event.ref, hours=hours)
+        ctx.post(
+            lookup.department_group(ctx.session, event.department_id),
+            "extension_approved",
+            ref=event.ref,
+            hours=hours,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gridbot.governance.context import Context
-from gridbot.storage.models.events import Event, EventHistory
+from gridbot.storage.models.events import Event, EventHistory, EventStatus
 
 
 def change(
@@ -19,6 +19,13 @@ def change(
 ) -> None:
     """Apply `updates` (and the new status) to the event and record who, when, what, from → to."""
     before = event.status
+    # A deadline's clock starts when it is set; a queue's wait starts when the event enters it.
+    if updates.get("accept_due") is not None:
+        updates.setdefault("accept_from", ctx.now)
+    if updates.get("resolve_due") is not None:
+        updates.setdefault("resolve_from", ctx.now)
+    if status == EventStatus.PENDING and before != EventStatus.PENDING:
+        updates.setdefault("pending_since", ctx.now)
     changed = {key: value for key, value in updates.items() if getattr(event, key) != value}
     for key, value in changed.items():
         setattr(event, key, value)

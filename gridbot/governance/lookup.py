@@ -61,7 +61,9 @@ def center_group_of(session: Session, event: Event) -> Group | None:
 
 
 def department_staff_ids(session: Session, department_id: int) -> list[int]:
-    return [p.id for p in org_repo.people_with_role(session, Role.DEPT_STAFF, department_id=department_id) if p.id]
+    return [
+        p.id for p in org_repo.people_with_role(session, Role.DEPT_STAFF, department_id=department_id) if p.id
+    ]
 
 
 def holder_name(session: Session, event: Event) -> str:
@@ -104,7 +106,9 @@ def is_seat_of_town_or_district(ctx: Context, event: Event) -> bool:
     if ctx.actor is None:
         return False
     district = org_repo.district_of_town(ctx.session, event.town_id)
-    return ctx.actor.holds(Role.SEAT, town_id=event.town_id) or ctx.actor.holds(Role.SEAT, district_id=district.id)
+    return ctx.actor.holds(Role.SEAT, town_id=event.town_id) or ctx.actor.holds(
+        Role.SEAT, district_id=district.id
+    )
 
 
 def is_department_member(ctx: Context, department_id: int | None) -> bool:

@@ -9,7 +9,14 @@ from gridbot.governance.context import Context
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
 from gridbot.storage import org_repo
-from gridbot.storage.models.events import STATUS_LABELS, Event, EventHistory, EventPhoto, EventStatus, HolderKind
+from gridbot.storage.models.events import (
+    STATUS_LABELS,
+    Event,
+    EventHistory,
+    EventPhoto,
+    EventStatus,
+    HolderKind,
+)
 from gridbot.storage.models.org import GroupKind, Role
 
 router = Router("queries")
@@ -38,7 +45,12 @@ def event_summary(ctx: Context, event: Event) -> dict[str, object]:
         "resolve_due": event.resolve_due,
         "accept_due": event.accept_due if event.status == EventStatus.DISPATCHED else None,
         "history": [
-            {"at": h.at, "who": lookup.person_name(ctx.session, h.actor_id), "action": h.action, "note": h.note}
+            {
+                "at": h.at,
+                "who": lookup.person_name(ctx.session, h.actor_id),
+                "action": h.action,
+                "note": h.note,
+            }
             for h in history[-HISTORY_LINES:]
         ],
     }
@@ -66,7 +78,9 @@ def todo(ctx: Context) -> None:
     grid_ids = actor.scopes(Role.GRID_WORKER, "grid_id") | actor.scopes(Role.PART_TIME, "grid_id")
     if grid_ids:
         conditions.append((col(Event.grid_id).in_(grid_ids)) & (col(Event.status) == EventStatus.OPEN))
-    department_ids = actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(Role.FRONTLINE, "department_id")
+    department_ids = actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(
+        Role.FRONTLINE, "department_id"
+    )
     if department_ids:
         conditions.append(
             col(Event.department_id).in_(department_ids)
@@ -86,11 +100,18 @@ def todo(ctx: Context) -> None:
             & col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
         )
     events = (
-        ctx.session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all() if conditions else []
+        ctx.session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all()
+        if conditions
+        else []
     )
     tasks = directives.todo_lines(ctx)
     items = [
-        {"ref": e.ref, "status": STATUS_LABELS[e.status], "description": e.description, "due": e.resolve_due or e.accept_due}
+        {
+            "ref": e.ref,
+            "status": STATUS_LABELS[e.status],
+            "description": e.description,
+            "due": e.resolve_due or e.accept_due,
+        }
         for e in events
     ]
     ctx.reply("todo", items=items, tasks=tasks)
@@ -99,10 +120,14 @@ def todo(ctx: Context) -> None:
 @router.handles(IntentKind.HELP)
 def help_(ctx: Context, intent: Intent) -> None:
     kind = ctx.place_kind
-    audience = {
-        GroupKind.GRID: "grid",
-        GroupKind.DEPARTMENT: "department",
-        GroupKind.TOWN_CENTER: "center",
-        GroupKind.DISTRICT_CENTER: "center",
-    }.get(kind, "grid") if kind is not None else "grid"
+    audience = (
+        {
+            GroupKind.GRID: "grid",
+            GroupKind.DEPARTMENT: "department",
+            GroupKind.TOWN_CENTER: "center",
+            GroupKind.DISTRICT_CENTER: "center",
+        }.get(kind, "grid")
+        if kind is not None
+        else "grid"
+    )
     ctx.reply("help", audience=audience)

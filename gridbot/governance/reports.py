@@ -197,7 +197,10 @@ def best_item(ctx: Context, sector: str, text: str) -> CatalogItem | None:
     found = ctx.catalog.sector(sector)
     if found is None or not found.items:
         return None
-    scored = [(sum(len(k) for k in item.keywords if k in text), -index, item) for index, item in enumerate(found.items)]
+    scored = [
+        (sum(len(k) for k in item.keywords if k in text), -index, item)
+        for index, item in enumerate(found.items)
+    ]
     score, _, item = max(scored, key=lambda entry: (entry[0], entry[1]))
     return item if score > 0 else None
 
@@ -216,7 +219,14 @@ def choose(ctx: Context, intent: Intent) -> None:
     assert event is not None
     sector = question.options[choice - 1]
     item = best_item(ctx, sector, event.description)
-    change(ctx, event, "choose_category", sector=sector, item_code=item.code if item else None, category_confirmed=True)
+    change(
+        ctx,
+        event,
+        "choose_category",
+        sector=sector,
+        item_code=item.code if item else None,
+        category_confirmed=True,
+    )
     question.answered_at = ctx.now
     ctx.session.add(question)
     ctx.reply("category_chosen", ref=event.ref, sector=sector)
@@ -232,7 +242,9 @@ def attach(ctx: Context, intent: Intent) -> None:
         ctx.reply("no_permission", action=f"给 {event.ref} 补图")
         return
     ctx.session.add(
-        PendingQuestion(person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now)
+        PendingQuestion(
+            person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now
+        )
     )
     ctx.reply("attach_ready", ref=event.ref)
 
@@ -243,7 +255,11 @@ def photo_target(ctx: Context) -> Event | None:
         return None
     window = timedelta(minutes=ctx.settings.photo_window_minutes)
     pointer = open_question(ctx, "attach")
-    if pointer is not None and pointer.event_id is not None and ctx.now - pointer.asked_at <= ATTACH_POINTER_LIFETIME:
+    if (
+        pointer is not None
+        and pointer.event_id is not None
+        and ctx.now - pointer.asked_at <= ATTACH_POINTER_LIFETIME
+    ):
         return ctx.session.get(Event, pointer.event_id)
     after_done = open_question(ctx, "attach_after")
     if after_done is not None and after_done.event_id is not None and ctx.now - after_done.asked_at <= window:
@@ -261,7 +277,14 @@ def receive_image(ctx: Context, message: InboxMessage) -> None:
     event = photo_target(ctx)
     if event is None or event.id is None or message.id is None:
         return
-    ctx.session.add(EventPhoto(event_id=event.id, inbox_message_id=message.id, person_id=ctx.actor.id if ctx.actor else None, at=ctx.now))
+    ctx.session.add(
+        EventPhoto(
+            event_id=event.id,
+            inbox_message_id=message.id,
+            person_id=ctx.actor.id if ctx.actor else None,
+            at=ctx.now,
+        )
+    )
     ctx.session.flush()
     count = len(ctx.session.exec(select(EventPhoto).where(EventPhoto.event_id == event.id)).all())
     change(ctx, event, "photo", note=f"照片 {count} 张")

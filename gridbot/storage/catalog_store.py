@@ -59,11 +59,13 @@ def save_catalog(session: Session, catalog: Catalog, *, now: datetime, actor: st
             if item_row is None:
                 session.add(CatalogItemRow(code=item.code, **item_values))
                 changes["新增小类"] += 1
-            elif any(getattr(item_row, k) != v for k, v in item_values.items()):
+            else:
+                # The position only orders the table; moving an item is not a change of the item.
+                if any(getattr(item_row, k) != v for k, v in item_values.items() if k != "position"):
+                    changes["更新小类"] += 1
                 for key, value in item_values.items():
                     setattr(item_row, key, value)
                 session.add(item_row)
-                changes["更新小类"] += 1
     for code, item_row in item_rows.items():
         if code not in wanted and item_row.active:
             item_row.active = False

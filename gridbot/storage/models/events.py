@@ -108,7 +108,10 @@ class Event(SQLModel, table=True):
     escalation_reason: str | None = None
     returns: int = 0
     flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    pending_since: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    accept_from: datetime | None = Field(default=None, sa_type=UtcDateTime)
     accept_due: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    resolve_from: datetime | None = Field(default=None, sa_type=UtcDateTime)
     resolve_due: datetime | None = Field(default=None, sa_type=UtcDateTime)
     extension_requested_hours: float | None = None
     created_at: datetime = Field(sa_type=UtcDateTime, index=True)
@@ -189,6 +192,7 @@ class OutboxMessage(SQLModel, table=True):
     in_reply_to: int | None = Field(default=None, foreign_key="inbox_message.id", index=True)
     reply_channel: str | None = None
     template: str = ""
+    image_png: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # base64, for charts
     state: str = Field(default="pending", index=True)  # pending | sent | failed | undeliverable
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

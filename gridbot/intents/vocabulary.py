@@ -1,0 +1,558 @@
+"""Everything the parser recognises that is not the catalog: words and regex pieces, as data.
+
+Regexes are assembled from named fragments (Recognizers-Text style) so a word added here is picked up by every
+rule that uses its list. The catalog (sectors, items, keywords) is not here: it is an argument of `parse`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from gridbot.intents.model import IntentKind as K
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation that prefers the longest word (re tries alternatives in order)."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in unique)
+
+
+# --- the bot and the message frame -------------------------------------------------------------------------
+
+BOT_NAMES: tuple[str, ...] = ("网格助手",)
+
+# Template headers in 【】 or []: only these start a message for the bot (【通知】 does not).
+HEADERS: Mapping[str, K] = {
+    "事件上报": K.REPORT,
+    "上报": K.REPORT,
+    "上报事件": K.REPORT,
+    "事件报告": K.REPORT,
+    "自办结": K.REPORT,
+    "事件自办结": K.REPORT,
+    "预警": K.WARNING,
+    "预警直报": K.WARNING,
+    "情报信息": K.WARNING,
+    "预警信息": K.WARNING,
+    "直报": K.WARNING,
+    "网格事件上报": K.REPORT,
+    "问题上报": K.REPORT,
+    "紧急上报": K.REPORT,
+    "自办结上报": K.REPORT,
+    "自办结事件": K.REPORT,
+    "紧急预警": K.WARNING,
+    "预警上报": K.WARNING,
+    "情报预警": K.WARNING,
+    "预警情报": K.WARNING,
+    "情报": K.WARNING,
+    "部门指令": K.DIRECTIVE,
+    "指令": K.DIRECTIVE,
+    "工作指令": K.DIRECTIVE,
+    "指令下发": K.DIRECTIVE,
+    "下发指令": K.DIRECTIVE,
+    "任务指令": K.DIRECTIVE,
+}
+
+# A command or header containing this word is a self-resolved report; as a `#` tag it may stand anywhere.
+SELF_RESOLVED_WORD = "自办结"
+
+# Phrases by which a report asks the town center to take it over (level 2).
+ASK_CENTER_PHRASES: tuple[str, ...] = (
+    "上报中心",
+    "请中心派单",
+    "请中心协调",
+    "请中心处理",
+    "需中心派单",
+    "需要中心派单",
+    "请求中心",
+    "提交中心",
+    "报中心",
+)
+
+# --- command words -----------------------------------------------------------------------------------------
+
+# Commands that may (or must) carry a reference. Order of kinds does not matter: the longest word wins.
+REF_COMMANDS: Mapping[K, tuple[str, ...]] = {
+    K.ESCALATE: ("上报中心", "升级", "请求协调", "申请协调", "提交中心", "报中心", "转中心"),
+    K.DISPATCH: ("派单", "派遣", "分派", "转办", "指派", "交办"),
+    K.ESCALATE_DISTRICT: ("上报新区", "提级", "报新区", "提交新区", "上报区里", "转新区"),
+    K.ACCEPT: ("签收", "接单", "受理", "收到", "确认", "已签收", "已收到", "已接单", "已受理", "确认收到"),
+    K.RETURN: ("退回", "驳回", "退单", "打回"),
+    K.COORDINATE: ("协调", "进入协调", "协调中", "已协调"),
+    K.PROGRESS: ("进展", "反馈", "跟进", "进展情况", "最新进展", "汇报进展"),
+    K.RESOLVE: (
+        "办结",
+        "处置",
+        "完成",
+        "已解决",
+        "已完成",
+        "已办结",
+        "已处置",
+        "解决",
+        "已处理",
+        "处理完毕",
+        "办理完毕",
+    ),
+    K.VERIFY: ("核查", "核实", "验收", "复核", "核验"),
+    K.APPROVE: ("通过", "同意", "审核通过", "批准", "审批通过", "准予"),
+    K.EXTEND: ("延期", "申请延期", "延长", "申请延长", "延时"),
+    K.CORRECT: ("更正", "修改", "修正", "更改"),
+    K.WITHDRAW: ("撤回", "撤销", "作废"),
+    K.ATTACH: ("附图", "补图", "补照片", "附照片", "补充照片", "补充图片", "传图"),
+    K.CHECK: ("抽查", "检查", "质检"),
+    K.RATE: ("评价", "评分", "打分"),
+    K.QUERY: ("查询", "查看", "进度", "查", "查一下", "详情", "查进度"),
+}
+
+# Commands that stand without a reference; they start a message only after `#`, a header or a mention.
+FREE_COMMANDS: Mapping[K, tuple[str, ...]] = {
+    K.REPORT: (
+        "上报",
+        "事件上报",
+        "上报事件",
+        "报告",
+        "反映",
+        "自办结",
+        "事件自办结",
+        "报事件",
+        "随手报",
+        "报事",
+    ),
+    K.WARNING: ("预警", "预警直报", "情报信息", "直报", "预警信息", "情报"),
+    K.DIRECTIVE: ("部门指令", "指令"),
+    K.HELP: ("帮助", "菜单", "模板", "使用说明", "说明", "帮忙", "help"),
+    K.QUERY: ("待办", "我的待办", "待办事项", "我的事件"),
+}
+
+# Whole-message words (after stripping emoji and closing punctuation).
+ACK_WORDS: tuple[str, ...] = (
+    "收到",
+    "收到了",
+    "已收到",
+    "收到收到",
+    "好的",
+    "好的收到",
+    "收到好的",
+    "好",
+    "好嘞",
+    "好滴",
+    "明白",
+    "明白了",
+    "了解",
+    "知道了",
+    "ok",
+    "okay",
+    "嗯",
+    "嗯嗯",
+    "收到谢谢",
+)
+HELP_WORDS: tuple[str, ...] = ("帮助", "菜单", "模板", "?", "？", "??", "使用说明", "help", "怎么用")
+QUERY_WORDS: tuple[str, ...] = ("待办", "我的待办", "待办事项", "我的事件", "查询", "查看待办")
+
+# Other people's @-mentions in front of a command (`@张三 签收 E12`); WeChat ends a mention with a space.
+OTHER_MENTION = r"^(?:@[^\s@]{1,20}\s+)+"
+
+# A mention of the bot with no command word reads as a report when it tells of an event, not a question.
+QUESTION_ENDINGS = "?？吗呢么嘛"
+MIN_MENTION_REPORT_CHARS = 6
+
+# Filler right after a free command word (`反映一下，…`).
+COMMAND_FILLERS: tuple[str, ...] = ("一下", "个事", "个情况", "一个情况", "下")
+
+# Answer to the bot's category question: `回复 2`, `选 2`, `选择2`.
+CHOOSE_WORDS: tuple[str, ...] = ("回复", "选择", "选", "回")
+
+# --- references --------------------------------------------------------------------------------------------
+
+REF_PREFIX_WORDS: tuple[str, ...] = ("事件", "指令", "任务", "工单", "编号")
+REF_LETTERS = "EeDd"
+REF_DASHES = "-_—－#"
+
+# --- fields ------------------------------------------------------------------------------------------------
+
+# Field labels of report and directive templates, by field name.
+FIELD_LABELS: Mapping[str, tuple[str, ...]] = {
+    "category": (
+        "类别",
+        "分类",
+        "类型",
+        "事项",
+        "事件类别",
+        "事件类型",
+        "事件分类",
+        "问题类别",
+        "问题类型",
+        "所属类别",
+    ),
+    "location": (
+        "地点",
+        "位置",
+        "地址",
+        "发生地点",
+        "事发地点",
+        "具体位置",
+        "详细地址",
+        "所在位置",
+        "事发地址",
+        "具体地点",
+    ),
+    "time": ("时间", "发生时间", "事发时间", "发现时间", "日期", "发生日期"),
+    "description": (
+        "描述",
+        "内容",
+        "情况",
+        "事件",
+        "问题",
+        "事件描述",
+        "问题描述",
+        "情况描述",
+        "具体情况",
+        "基本情况",
+        "事件内容",
+        "事由",
+        "详情",
+        "简要情况",
+        "情况说明",
+    ),
+    "persons": ("涉及人员", "当事人", "人员", "相关人员", "涉事人员", "姓名", "涉及人"),
+    "phones": ("联系电话", "电话", "手机", "联系方式", "手机号", "电话号码", "手机号码"),
+    "before": ("处置前", "处置前情况", "整改前", "处理前"),
+    "after": ("处置后", "处置结果", "处置情况", "处理结果", "处理情况", "整改后", "整改情况", "处置后情况"),
+    "source": ("来源", "事件来源", "线索来源", "信息来源"),
+    "title": ("标题", "指令标题", "任务"),
+    "targets": ("网格", "目标网格", "范围", "涉及网格", "责任网格", "下发网格"),
+    "requirements": ("要求", "工作要求", "具体要求", "任务要求"),
+    "deadline": ("截止", "期限", "时限", "截止时间", "截止日期", "完成时限", "完成时间", "办结时限"),
+    "reason": ("原因", "理由", "退回原因", "延期原因"),
+    "department": ("部门", "科室", "责任部门", "承办部门", "责任单位"),
+}
+
+# In a directive 事项/内容 name the task and 类型 its kind; in a report they are 类别 and 描述.
+DIRECTIVE_TITLE_LABELS: tuple[str, ...] = ("事项", "内容", "标题", "指令标题", "任务")
+DIRECTIVE_KIND_LABELS: tuple[str, ...] = ("类型",)
+DIRECTIVE_KINDS: tuple[str, ...] = ("隐患排查", "信息采集", "政策宣传", "服务群众", "问题处置")
+
+# Roles and fillers stripped from the names in a persons field.
+PERSON_ROLES: tuple[str, ...] = (
+    "带头人",
+    "当事人",
+    "住户",
+    "户主",
+    "业主",
+    "村民",
+    "居民",
+    "负责人",
+    "老板",
+    "店主",
+    "组长",
+    "投诉人",
+    "举报人",
+    "联系人",
+    "家属",
+    "患者",
+    "老人",
+    "工人代表",
+    "代表",
+)
+PERSON_SEPARATORS = r"[,，、;；/\s]+|和|及|与"
+PERSON_TRAILERS = r"等\s*\d*\s*[人名个位]?$|等$"
+
+# Targets of a directive: `全镇 | 东村,西村 | 东村第一网格`.
+TARGET_SEPARATORS = r"[,，、;；|/\s]+"
+
+# --- verdicts, reasons, durations --------------------------------------------------------------------------
+
+VERDICTS: Mapping[K, tuple[str, ...]] = {
+    K.VERIFY: ("通过", "不通过", "属实", "不属实"),
+    K.CHECK: ("合格", "不合格"),
+    K.RATE: ("满意", "基本满意", "不满意"),
+}
+# Loose wordings mapped onto a verdict; matched together with the verdicts themselves, longest first.
+VERDICT_ALIASES: Mapping[str, str] = {
+    "未通过": "不通过",
+    "没通过": "不通过",
+    "不予通过": "不通过",
+    "情况属实": "属实",
+    "基本属实": "属实",
+    "情况不实": "不属实",
+    "不实": "不属实",
+    "虚假": "不属实",
+    "未发现": "不属实",
+    "不达标": "不合格",
+    "达标": "合格",
+    "非常满意": "满意",
+    "很满意": "满意",
+    "比较满意": "基本满意",
+    "一般": "基本满意",
+    "不太满意": "不满意",
+    "很不满意": "不满意",
+    "非常不满意": "不满意",
+}
+
+# The three reasons for sending an event to the district (workflow.md §3), each with loose wordings.
+DISTRICT_REASONS: Mapping[str, tuple[str, ...]] = {
+    "预警情报": ("预警情报", "情报预警", "预警", "情报"),
+    "信访矛盾超出本镇": ("信访矛盾", "信访", "矛盾", "跨镇纠纷"),
+    "办理权限超出本镇": ("办理权限", "权限", "职权", "管辖", "处置能力", "办理能力", "超出本镇能力"),
+}
+
+# Durations for `延期`: unit → hours.
+DURATION_UNITS: Mapping[str, float] = {
+    "小时": 1.0,
+    "个小时": 1.0,
+    "钟头": 1.0,
+    "个钟头": 1.0,
+    "h": 1.0,
+    "天": 24.0,
+    "日": 24.0,
+    "个工作日": 24.0,
+    "工作日": 24.0,
+    "周": 168.0,
+    "个周": 168.0,
+    "星期": 168.0,
+    "个星期": 168.0,
+    "礼拜": 168.0,
+    "个礼拜": 168.0,
+    "个月": 720.0,
+    "月": 720.0,
+}
+HALF_DAY_WORDS: Mapping[str, float] = {
+    "半天": 12.0,
+    "半日": 12.0,
+    "半个月": 360.0,
+    "半小时": 0.5,
+    "半个小时": 0.5,
+}
+
+# Words that lead a department name in `派单 E12 给城建办`.
+DEPARTMENT_LEADS: tuple[str, ...] = ("给", "至", "到", "由", "交", "交给", "转给", "派给")
+# Verbs that may follow it (`派单 E12 给城建办处理`).
+DEPARTMENT_TRAILERS: tuple[str, ...] = ("处理", "办理", "处置", "负责", "落实", "跟进", "解决")
+
+# --- time words --------------------------------------------------------------------------------------------
+
+CN_DIGITS: Mapping[str, int] = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_NUMBER = "[零〇一二两三四五六七八九十]{1,3}"
+NUMBER = rf"(?:\d{{1,2}}|{CN_NUMBER})"
+
+# Day words relative to the message's date; some also imply a part of the day.
+RELATIVE_DAYS: Mapping[str, int] = {
+    "大前天": -3,
+    "前天": -2,
+    "昨天": -1,
+    "昨日": -1,
+    "昨儿": -1,
+    "昨": -1,
+    "今天": 0,
+    "今日": 0,
+    "今儿": 0,
+    "当天": 0,
+    "今": 0,
+    "明天": 1,
+    "明日": 1,
+    "明": 1,
+    "后天": 2,
+    "大后天": 3,
+}
+# `3天前`, `两小时前`, `半小时前`: an amount of time before the message.
+AGO_UNITS: Mapping[str, float] = {
+    "天": 24.0,
+    "日": 24.0,
+    "小时": 1.0,
+    "个小时": 1.0,
+    "个钟头": 1.0,
+    "分钟": 1 / 60,
+}
+AGO_WORDS: tuple[str, ...] = ("以前", "之前", "前")
+# Words meaning "just now": the message's own time.
+JUST_NOW_WORDS: tuple[str, ...] = ("刚才", "刚刚", "方才")
+# Single-character day words only count when a part of the day follows (昨晚, 今早, 明早).
+SHORT_DAY_WORDS: tuple[str, ...] = ("昨", "今", "明")
+
+# Parts of the day: name → (start hour, whether a clock hour below 12 is in the afternoon/evening).
+DAY_PARTS: Mapping[str, tuple[int, bool]] = {
+    "凌晨": (0, False),
+    "半夜": (0, False),
+    "清晨": (6, False),
+    "早晨": (6, False),
+    "早上": (6, False),
+    "一早": (6, False),
+    "早": (6, False),
+    "上午": (8, False),
+    "中午": (11, False),
+    "晌午": (11, False),
+    "午": (11, False),
+    "下午": (13, True),
+    "午后": (13, True),
+    "傍晚": (17, True),
+    "晚上": (18, True),
+    "晚": (18, True),
+    "夜里": (20, True),
+    "夜间": (20, True),
+    "夜晚": (20, True),
+    "夜": (20, True),
+    "深夜": (22, True),
+}
+NOON_PARTS: tuple[str, ...] = ("中午", "晌午", "午")
+
+WEEKDAY_NAMES: Mapping[str, int] = {
+    "一": 0,
+    "1": 0,
+    "二": 1,
+    "2": 1,
+    "三": 2,
+    "3": 2,
+    "四": 3,
+    "4": 3,
+    "五": 4,
+    "5": 4,
+    "六": 5,
+    "6": 5,
+    "日": 6,
+    "天": 6,
+    "7": 6,
+}
+WEEK_WORDS: tuple[str, ...] = ("周", "星期", "礼拜")
+# Week offsets: 上周五 is in the previous week; a bare 周五 means the nearest one (past or future by context).
+WEEK_OFFSETS: Mapping[str, int] = {
+    "上上个": -2,
+    "上上": -2,
+    "上个": -1,
+    "上": -1,
+    "这个": 0,
+    "这": 0,
+    "本": 0,
+    "下个": 1,
+    "下": 1,
+}
+MINUTE_WORDS: Mapping[str, int] = {"半": 30, "一刻": 15, "三刻": 45}
+APPROXIMATE_WORDS: tuple[str, ...] = ("左右", "多", "许", "前后", "钟", "整", "以后", "以前", "之后")
+
+# --- places ------------------------------------------------------------------------------------------------
+
+# Place anchors: a short name followed by one of these (东村, 幸福小区, 永乐街, 镇中学, 工业园).
+PLACE_SUFFIXES: tuple[str, ...] = (
+    "村",
+    "社区",
+    "小区",
+    "花园",
+    "家园",
+    "新城",
+    "苑",
+    "公寓",
+    "大厦",
+    "广场",
+    "街",
+    "路",
+    "巷",
+    "大道",
+    "大街",
+    "工业园",
+    "工业园区",
+    "产业园",
+    "开发区",
+    "中心小学",
+    "小学",
+    "中学",
+    "幼儿园",
+    "学校",
+    "卫生院",
+    "菜市场",
+    "农贸市场",
+)
+# Anchors that need no name before them.
+PLACE_WHOLE_WORDS: tuple[str, ...] = ("工业园", "工业园区", "产业园", "开发区", "镇政府", "大集")
+# Sub-units that extend an anchor: 3组, 5号楼, 2单元, 12号, 5层.
+PLACE_UNITS: tuple[str, ...] = ("组", "号楼", "栋", "幢", "单元", "号院", "号", "层", "楼", "排", "队")
+# A one-character place name must be one of these (东村, 西街, 镇中学); longer names are free.
+PLACE_SHORT_NAMES = "东西南北中前后上下镇县"
+# What may not follow a suffix for it to end a place name (村民, 路灯, 小学生).
+PLACE_SUFFIX_GUARDS: Mapping[str, str] = {
+    "村": "委民里口头道内外部级干医镇庄子",
+    "路": "灯边面上段况过基沿线费旁",
+    "街": "道坊边面上头",
+    "小学": "生",
+    "中学": "生",
+    "中心小学": "生",
+}
+# Words that end with a place suffix but name no place.
+NOT_PLACES: tuple[str, ...] = (
+    "外村",
+    "邻村",
+    "本村",
+    "全村",
+    "各村",
+    "该村",
+    "进村",
+    "回村",
+    "出村",
+    "农村",
+    "乡村",
+    "行政村",
+    "自然村",
+    "马路",
+    "公路",
+    "道路",
+    "走路",
+    "上路",
+    "修路",
+    "过路",
+    "水路",
+    "出路",
+    "一路",
+    "满街",
+    "上街",
+    "逛街",
+    "全街",
+    "小巷",
+    "楼道",
+)
+# Words and characters that cannot begin a place name: a name is cut after the last of them.
+PLACE_NAME_STOPS: tuple[str, ...] = (
+    "发现",
+    "走访",
+    "位于",
+    "附近",
+    "左右",
+    "反映",
+    "上报",
+    "一下",
+    "的",
+    "在",
+    "了",
+    "是",
+    "到",
+    "从",
+    "往",
+    "向",
+    "于",
+    "对",
+    "把",
+    "被",
+    "给",
+    "让",
+    "说",
+    "去",
+    "点",
+    "右",
+    "多",
+    "许",
+    "有",
+    "个",
+    "与",
+    "及",
+    "们",
+)

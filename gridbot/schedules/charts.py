@@ -1,0 +1,62 @@
+"""A bar chart for digests (matplotlib, headless). Without a CJK font: no chart, a warning in the log."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections import Counter
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+CJK_FONT_NAMES = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that has Chinese glyphs, if any."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    for name in CJK_FONT_NAMES:
+        if name in installed:
+            return name
+    return None
+
+
+def sector_chart(title: str, by_sector: Counter[str]) -> str | None:
+    """A PNG (base64) of events by sector, or None when there is nothing to draw or no CJK font."""
+    if not by_sector:
+        return None
+    font = cjk_font()
+    if font is None:
+        log.warning("no CJK font installed: digest sent as text only (install fonts-wqy-microhei)")
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    labels, values = zip(*by_sector.most_common(), strict=True)
+    figure, axes = pyplot.subplots(figsize=(6, 0.4 * len(labels) + 1.2), dpi=100)
+    try:
+        axes.barh(list(reversed(labels)), list(reversed(values)), color="#2f7ed8")
+        for tick in axes.get_yticklabels():
+            tick.set_fontname(font)
+        axes.set_title(title, fontname=font)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        pyplot.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
