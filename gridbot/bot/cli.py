@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from gridbot.clock import SystemClock
 from gridbot.settings import Settings, load_settings
@@ -21,7 +24,7 @@ from gridbot.storage.yamlfile import ImportFileError
 DEMO_ORG_RESOURCE = "demo-org.yaml"
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     return make_engine(settings.database_url)
 
 
@@ -91,7 +94,11 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """The main job until the full demo exists: a database with the demo organisation, printed as a tree."""
+    """The main job: ./gridbot.db with the demo organisation, its tree, then a day of the town played through."""
+    import asyncio
+
+    from gridbot.bot.demo import play_demo
+
     engine = _engine(settings)
     upgrade(engine)
     demo = resources.files("gridbot.data").joinpath(DEMO_ORG_RESOURCE)
@@ -101,6 +108,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"导入演示组织：{report.summary()}\n")
     with transaction(engine) as session:
         print(org_tree(session))
+    print("\n===== 演示：一天的网格工作（模拟通道，时间为模拟时间）=====")
+    asyncio.run(play_demo(settings, SystemClock().now(), _import_org_into, print))
     return 0
 
 
@@ -117,6 +126,86 @@ def cmd_scenario(args: argparse.Namespace, settings: Settings) -> int:
         passed, failed = (passed + 1, failed) if result.passed else (passed, failed + 1)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and files else 1
+
+
+def _month(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}", value):
+        raise argparse.ArgumentTypeError("月份应写成 2026-04")
+    return value
+
+
+def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
+    from gridbot.schedules.exports import RANKING_HEADER, ranking_rows, text_table, write_xlsx
+    from gridbot.schedules.scores import ranking, update_ledger
+
+    engine = _engine(settings)
+    upgrade(engine)
+    with transaction(engine) as session:
+        update_ledger(session, settings, SystemClock().now())
+        rows = ranking_rows(ranking(session, args.month))
+    print(f"{args.month} 专职网格员排名")
+    print(text_table(RANKING_HEADER, rows))
+    if args.xlsx:
+        write_xlsx(Path(args.xlsx), f"{args.month}排名", RANKING_HEADER, rows)
+        print(f"已导出：{args.xlsx}")
+    return 0
+
+
+def cmd_departments(args: argparse.Namespace, settings: Settings) -> int:
+    from gridbot.schedules.exports import DEPARTMENT_HEADER, department_rows, text_table, write_xlsx
+    from gridbot.schedules.periods import month_of
+    from gridbot.storage.stats import department_figures
+
+    engine = _engine(settings)
+    upgrade(engine)
+    period = month_of(args.month)
+    with transaction(engine) as session:
+        rows = department_rows(department_figures(session, start=period.start, end=period.end))
+    print(f"{args.month} 部门考核")
+    print(text_table(DEPARTMENT_HEADER, rows))
+    if args.xlsx:
+        write_xlsx(Path(args.xlsx), f"{args.month}部门", DEPARTMENT_HEADER, rows)
+        print(f"已导出：{args.xlsx}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """A terminal conversation on a fresh in-memory store holding the demo (or the given) organisation."""
+    import asyncio
+
+    from gridbot.bot.chat import HELP, ChatSession
+    from gridbot.storage.fresh import fresh_store
+
+    async def repl() -> None:
+        with fresh_store("sqlite://") as engine:
+            _import_org_into(engine, Path(args.org) if args.org else None)
+            session = ChatSession(engine, settings, SystemClock().now())
+            print(HELP)
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, session.prompt())
+                except EOFError:
+                    break
+                if line.strip() == "/quit":
+                    break
+                for output in await session.handle(line):
+                    print(output)
+
+    asyncio.run(repl())
+    return 0
+
+
+def _import_org_into(engine: Engine, path: Path | None) -> None:
+    from gridbot.storage.importers import import_org_node
+    from gridbot.storage.yamlfile import load_yaml_file, load_yaml_text
+
+    if path is None:
+        text = resources.files("gridbot.data").joinpath(DEMO_ORG_RESOURCE).read_text(encoding="utf-8")
+        root = load_yaml_text(text)
+    else:
+        root = load_yaml_file(path)
+    with transaction(engine) as session:
+        import_org_node(session, root, now=SystemClock().now())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("paths", nargs="+")
     scenario.set_defaults(handler=cmd_scenario)
 
+    for name, handler, text in (
+        ("scores", cmd_scores, "专职网格员月度得分排名"),
+        ("departments", cmd_departments, "部门月度考核（按时签收、按时办结、退回、超时、评价）"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("month", type=_month, help="月份，如 2026-04")
+        command.add_argument("--xlsx", help="同时导出为 Excel 文件")
+        command.set_defaults(handler=handler)
+
+    chat = sub.add_parser("chat", help="终端对话：选人、选群、打字，看机器人的回复和各群的消息")
+    chat.add_argument("--org", help="组织架构文件（默认：演示组织）")
+    chat.set_defaults(handler=cmd_chat)
+
     sub.add_parser("demo", help="演示：建库、导入演示组织并打印").set_defaults(handler=cmd_demo)
     return parser
 
@@ -154,7 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
-    return handler(args, load_settings())
+    try:
+        return handler(args, load_settings())
+    except BrokenPipeError:  # `gridbot org | head` is fine
+        return 0
 
 
 if __name__ == "__main__":

@@ -129,6 +129,11 @@ def report_open(ref: str, sector: str) -> str:
     )
 
 
+@template("report_to_center")
+def report_to_center(ref: str, sector: str, center: str) -> str:
+    return f"📝 已登记 {ref}，类别：{sector}。已上报{center}网格中心，等待派单。"
+
+
 @template("report_needs_after")
 def report_needs_after(ref: str) -> str:
     return f"📝 已登记 {ref}（处置中），还缺“处置后”情况。处置完请发：办结 {ref} 处置后：……"
@@ -688,12 +693,17 @@ def task_needs_result(ref: str) -> str:
 
 @template("task_done")
 def task_done(ref: str, done: int, total: int) -> str:
-    return f"✅ 指令 {ref} 本网格已完成（全部 {done}/{total}）。有照片请接着发送。"
+    return f"✅ 指令 {ref} 本网格已完成（已完成网格 {done}/{total}）。有照片请接着发送。"
 
 
 @template("directive_progress")
 def directive_progress(ref: str, grid: str, text: str, done: int, total: int) -> str:
     return f"📊 指令 {ref}：{grid} 已完成（{done}/{total}）：{text}"
+
+
+@template("directive_task_progress")
+def directive_task_progress(ref: str, grid: str, text: str) -> str:
+    return f"📝 指令 {ref}：{grid} 反馈进展：{text}"
 
 
 @template("directive_completed")

@@ -298,9 +298,20 @@ def _current_reviewer_is(ctx: Context, directive: Directive) -> bool:
     return ctx.actor.holds(Role.SEAT, **scope)
 
 
+def _may_approve(ctx: Context, directive: Directive) -> bool:
+    """通过 D3 is for seats (review) and for the issuing department (extensions of its tasks)."""
+    if ctx.actor is None:
+        return False
+    is_seat = any(a.role == Role.SEAT.value for a in ctx.actor.roles)
+    return is_seat or ctx.actor.holds(Role.DEPT_STAFF, department_id=directive.department_id)
+
+
 def approve(ctx: Context, ref: str) -> None:
     directive = directive_by_ref(ctx, ref)
     if directive is None:
+        return
+    if not _may_approve(ctx, directive):
+        ctx.reply("no_permission", action=f"审核 {directive.ref}")
         return
     if directive.status == DirectiveStatus.DISPATCHED and _approve_extension(ctx, directive):
         return
@@ -588,14 +599,25 @@ def progress(ctx: Context, ref: str, text: str) -> None:
     directive = directive_by_ref(ctx, ref)
     if directive is None:
         return
+    if directive.status != DirectiveStatus.DISPATCHED:
+        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
+                  action="反馈进展")
+        return
     task = _task_for(ctx, directive, f"反馈 {directive.ref} 进展")
     if task is None:
+        return
+    if task.status == TaskStatus.DONE:
+        ctx.reply("task_already", ref=directive.ref, status="已完成")
         return
     if not text:
         ctx.reply("progress_needs_text", ref=directive.ref)
         return
     _record(ctx, directive, "progress", task=task, note=text)
     ctx.reply("progress_recorded", ref=directive.ref)
+    # The issuing department sees the progress (workflow.md §4).
+    grid = org_repo.grid(ctx.session, task.grid_id)
+    ctx.post(lookup.department_group(ctx.session, directive.department_id), "directive_task_progress",
+             ref=directive.ref, grid=grid.name, text=text)
 
 
 def request_extension(ctx: Context, ref: str, hours: float | None, reason: str) -> None:

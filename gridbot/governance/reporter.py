@@ -8,6 +8,7 @@ from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.flow import refuse_status
 from gridbot.governance.history import change
+from gridbot.governance.reports import best_item
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
 from gridbot.storage.models.events import Closure, Event, EventStatus
@@ -17,12 +18,16 @@ router = Router("reporter")
 CORRECTABLE = (EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED)
 
 
-def _category_updates(ctx: Context, text: str) -> dict[str, Any] | None:
-    """A 类别 correction names a sector, a sector synonym, an item name or code, or an item keyword."""
+def _category_updates(ctx: Context, event: Event, text: str) -> dict[str, Any] | None:
+    """A 类别 correction names a sector, a sector synonym, an item name or code, or an item keyword.
+
+    A bare sector takes the sector's item that the description matches best (it decides the closure standard).
+    """
     text = text.strip()
     for sector in ctx.catalog.sectors:
         if text == sector.name or text in sector.synonyms:
-            return {"sector": sector.name, "item_code": None, "category_confirmed": True}
+            item = best_item(ctx, sector.name, event.description)
+            return {"sector": sector.name, "item_code": item.code if item else None, "category_confirmed": True}
     for item in ctx.catalog.items:
         if text in (item.code, item.name) or text in item.keywords:
             return {"sector": item.sector, "item_code": item.code, "category_confirmed": True}
@@ -49,7 +54,7 @@ def _corrections(ctx: Context, event: Event, intent: Intent) -> dict[str, Any] |
     if fields.description:
         updates["description"] = fields.description
     if fields.category:
-        category = _category_updates(ctx, fields.category)
+        category = _category_updates(ctx, event, fields.category)
         if category is None:
             ctx.reply("category_unknown", ref=event.ref, category=fields.category)
             return None

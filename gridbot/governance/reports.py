@@ -123,8 +123,9 @@ def report(ctx: Context, intent: Intent) -> None:
         change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, closed_at=ctx.now)
         ctx.reply("report_self_resolved", ref=event.ref, sector=event.sector or "待分类", mentions=mentions)
     elif intent.asks_center:
-        ctx.reply("report_open", ref=event.ref, sector=event.sector or "待分类", mentions=mentions)
         send_to_center(ctx, event, note=event.description)
+        town = org_repo.town(ctx.session, event.town_id).name
+        ctx.reply("report_to_center", ref=event.ref, sector=event.sector or "待分类", center=town, mentions=mentions)
     elif halves == (True, False):
         ctx.reply("report_needs_after", ref=event.ref, mentions=mentions)
     elif halves == (False, True):
