@@ -62,8 +62,18 @@ class Settings(BaseSettings):
     wecom_bot_token: SecretStr = SecretStr("")
     wecom_bot_aes_key: SecretStr = SecretStr("")
     wecom_bot_ws_url: str = ""
+    wecom_bot_id: str = ""
+    wecom_bot_secret: SecretStr = SecretStr("")
+    wecom_bot_name: str = "网格助手"  # the @-mention the AI bot's messages start with
     gateway_secret: SecretStr = SecretStr("")
     gateway_url: str = ""
+
+    # Outbox (issue 7): messages per minute per target, by channel kind
+    rate_limits: dict[str, float] = Field(
+        default_factory=lambda: {"robot": 20.0, "appchat": 60.0, "app": 30.0, "bot": 20.0, "gateway": 60.0}
+    )
+    send_max_attempts: int = 8
+    max_body_bytes: int = 1_000_000
 
     @field_validator("digest_time", mode="before")
     @classmethod

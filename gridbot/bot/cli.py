@@ -208,6 +208,19 @@ def _import_org_into(engine: Engine, path: Path | None) -> None:
         import_org_node(session, root, now=SystemClock().now())
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from gridbot.bot.logs import configure_logging
+    from gridbot.bot.server import build_app
+
+    configure_logging()
+    engine = _engine(settings)
+    upgrade(engine)
+    web.run_app(build_app(settings, engine, SystemClock()), host=args.host, port=args.port, shutdown_timeout=30)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridbot", description="网格助手：网格化基层治理机器人与中心控制台")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("month", type=_month, help="月份，如 2026-04")
         command.add_argument("--xlsx", help="同时导出为 Excel 文件")
         command.set_defaults(handler=handler)
+
+    serve = sub.add_parser("serve", help="运行服务：企业微信/网关回调、发送队列、定时任务、/healthz、/metrics")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(handler=cmd_serve)
 
     chat = sub.add_parser("chat", help="终端对话：选人、选群、打字，看机器人的回复和各群的消息")
     chat.add_argument("--org", help="组织架构文件（默认：演示组织）")

@@ -12,8 +12,10 @@ class IncomingMessage:
     """One message as received.
 
     `conversation` names the group: by its name (`conversation_key="name"`, the simulator) or by a channel
-    target such as a WeCom chat id (`conversation_key="wecom_chat_id"`). `sender` is a WeCom userid
-    (`sender_key="userid"`) or, in the simulator, a person's name.
+    target such as a WeCom chat id (`conversation_key="wecom_chat_id"`, `"gateway_room"`, `"appchat_id"`).
+    `sender` is a WeCom userid (`sender_key="userid"`) or, in the simulator, a person's name. `direct` marks a
+    1:1 chat with the bot (the self-built app's callback). `payload` keeps what a reply needs later
+    (e.g. the AI bot's `response_url`) and what the message carries (image media id, location).
     """
 
     channel: str
@@ -26,12 +28,29 @@ class IncomingMessage:
     payload: dict[str, Any] = field(default_factory=dict)
     conversation_key: str = "name"
     sender_key: str = "name"
-    direct: bool = False  # a 1:1 chat with the bot rather than a group
+    direct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyContext:
+    """Where the message being answered came from (for replies through the same channel)."""
+
+    channel: str
+    conversation: str
+    sender: str
+    direct: bool
+    received_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
-    """One message to send: where, what, and whom to @-mention (names and userids)."""
+    """One message to send: where, what, and whom to @-mention (names and WeCom userids).
+
+    `bindings` are the target group's channel bindings (wecom_chat_id, robot_key, appchat_id, gateway_room);
+    `reply_to` is set when the message answers an incoming one. `image_png` is a base64 PNG sent after the text
+    where the channel takes images.
+    """
 
     outbox_id: int
     conversation: str
@@ -39,5 +58,6 @@ class OutgoingMessage:
     mentions: tuple[str, ...] = ()
     mention_userids: tuple[str, ...] = ()
     bindings: dict[str, str] = field(default_factory=dict)
-    reply_channel: str | None = None
+    reply_to: ReplyContext | None = None
     in_reply_to: int | None = None
+    image_png: str | None = None

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from gridbot.bot.channels.base import Channel, DeliveryError
-from gridbot.bot.messages import OutgoingMessage
+from gridbot.bot.messages import OutgoingMessage, ReplyContext
 from gridbot.bot.templates import render
 from gridbot.clock import Clock
 from gridbot.governance.context import Notice
@@ -61,9 +61,23 @@ def write_notices(
     return rows
 
 
-def _outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
+def outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
+    """The channel-neutral form of an outbox row, with the group's bindings and the message it answers."""
     assert row.id is not None
     group = session.get(Group, row.group_id) if row.group_id is not None else None
+    source = session.get(InboxMessage, row.in_reply_to) if row.in_reply_to is not None else None
+    reply_to = (
+        ReplyContext(
+            channel=source.channel,
+            conversation=source.conversation,
+            sender=source.sender,
+            direct=bool(source.payload.get("direct")),
+            received_at=source.received_at,
+            payload=dict(source.payload),
+        )
+        if source is not None
+        else None
+    )
     return OutgoingMessage(
         outbox_id=row.id,
         conversation=row.conversation,
@@ -71,8 +85,9 @@ def _outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
         mentions=tuple(row.mentions),
         mention_userids=tuple(row.mention_userids),
         bindings=dict(group.bindings) if group is not None else {},
-        reply_channel=row.reply_channel,
+        reply_to=reply_to,
         in_reply_to=row.in_reply_to,
+        image_png=row.image_png,
     )
 
 
@@ -88,7 +103,7 @@ async def deliver_pending(engine: Engine, channels: Sequence[Channel], clock: Cl
             select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(col(OutboxMessage.id))
         ).all()
         for row in rows:
-            message = _outgoing(session, row)
+            message = outgoing(session, row)
             channel = next((c for c in channels if c.can_deliver(message)), None)
             row.attempts += 1
             if channel is None:

@@ -156,9 +156,7 @@ def warning_received(ref: str, late: bool) -> str:
 
 
 @template("warning_posted")
-def warning_posted(
-    ref: str, grid: str, sector: str, location: str, description: str, reporter: str, late: bool
-) -> str:
+def warning_posted(ref: str, grid: str, sector: str, location: str, description: str, reporter: str, late: bool) -> str:
     return (
         f"⚠️【预警直报】{ref}（{grid}，{reporter}）{'【迟报】' if late else ''}"
         f"{_line('类别', sector)}{_line('地点', location)}{_line('情况', description)}\n"
@@ -294,9 +292,7 @@ def resolved(ref: str) -> str:
 
 @template("resolved_for_check")
 def resolved_for_check(ref: str, department: str, text: str) -> str:
-    return (
-        f"🔍【待核查】{ref}（{department}）办理结果：{text}\n请核查：核查 {ref} 通过 / 核查 {ref} 不通过 理由"
-    )
+    return f"🔍【待核查】{ref}（{department}）办理结果：{text}\n请核查：核查 {ref} 通过 / 核查 {ref} 不通过 理由"
 
 
 @template("closed_self")
@@ -345,9 +341,7 @@ def district_needs_reason(ref: str, reasons: Sequence[str]) -> str:
 
 
 @template("pending_district")
-def pending_district(
-    ref: str, grid: str, sector: str, location: str, description: str, reason: str, town: str
-) -> str:
+def pending_district(ref: str, grid: str, sector: str, location: str, description: str, reason: str, town: str) -> str:
     return (
         f"📥【新区待派单】{ref}（{town} {grid}）理由：{reason}{_line('类别', sector)}{_line('地点', location)}"
         f"{_line('情况', description)}\n请派单：派单 {ref} 部门名称"
@@ -525,8 +519,7 @@ def todo(items: Sequence[Mapping[str, Any]], tasks: Sequence[str]) -> str:
     if not items and not tasks:
         return "您目前没有待办事项。"
     lines = [
-        f"· {i['ref']} {i['status']} {str(i['description'])[:20]}"
-        + (f"（时限 {when(i['due'])}）" if i["due"] else "")
+        f"· {i['ref']} {i['status']} {str(i['description'])[:20]}" + (f"（时限 {when(i['due'])}）" if i["due"] else "")
         for i in items
     ]
     lines += [f"· {t}" for t in tasks]
@@ -761,7 +754,9 @@ def reminder_accept(ref: str, due: datetime, department: str) -> str:
 
 @template("reminder_resolve")
 def reminder_resolve(ref: str, due: datetime, department: str) -> str:
-    return f"⏰ 提醒：{ref} 请{department}于 {when(due)} 前办结：办结 {ref} 处置结果（需要更多时间：延期 {ref} 2天 原因）"
+    return (
+        f"⏰ 提醒：{ref} 请{department}于 {when(due)} 前办结：办结 {ref} 处置结果（需要更多时间：延期 {ref} 2天 原因）"
+    )
 
 
 @template("overdue_accept")
@@ -776,7 +771,10 @@ def overdue_resolve(ref: str, due: datetime, department: str, flag: str) -> str:
 
 @template("reminder_open")
 def reminder_open(ref: str, description: str, since: datetime) -> str:
-    return f"⏰ 提醒：{ref}（{description[:20]}）自 {when(since)} 起仍在处置中。处置完请发：办结 {ref} 处置结果；需要协调请发：上报中心 {ref} 原因"
+    return (
+        f"⏰ 提醒：{ref}（{description[:20]}）自 {when(since)} 起仍在处置中。"
+        f"处置完请发：办结 {ref} 处置结果；需要协调请发：上报中心 {ref} 原因"
+    )
 
 
 @template("reminder_center_pending")

@@ -37,9 +37,7 @@ def check(ctx: Context, intent: Intent) -> None:
         ctx.reply("check_passed", ref=event.ref)
         return
     reason = reason_of(intent) or "抽查不合格"
-    change(
-        ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason
-    )
+    change(ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason)
     grid = org_repo.grid(ctx.session, event.grid_id)
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
     ctx.post(

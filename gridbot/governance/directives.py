@@ -77,6 +77,10 @@ def _record(
     ctx.session.flush()
 
 
+def _status_label(directive: Directive) -> str:
+    return DIRECTIVE_STATUS_LABELS[DirectiveStatus(directive.status)]
+
+
 def directive_by_ref(ctx: Context, ref: str) -> Directive | None:
     match = DIRECTIVE_REF.match(ref)
     directive = ctx.session.get(Directive, int(match.group(1))) if match else None
@@ -184,9 +188,7 @@ def _person_in_grids(ctx: Context, text: str, grid_ids: set[int]) -> bool:
     return False
 
 
-def _automatic_return_reason(
-    ctx: Context, directive: Directive, unknown: list[str], foreign: list[str]
-) -> str | None:
+def _automatic_return_reason(ctx: Context, directive: Directive, unknown: list[str], foreign: list[str]) -> str | None:
     if directive.sector is None:
         return "不属于入格事项范围"
     if unknown:
@@ -319,17 +321,14 @@ def approve(ctx: Context, ref: str) -> None:
         ctx.reply(
             "directive_wrong_status",
             ref=directive.ref,
-            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            status=_status_label(directive),
             action="审核",
         )
         return
-    if not _current_reviewer_is(ctx, directive):
-        ctx.reply(
-            "no_permission",
-            action=f"审核 {directive.ref}（应由{_center(ctx, directive.review_chain[len(directive.reviewers)])[0]}网格中心审核）",
-        )
-        return
     center_name, _ = _center(ctx, directive.review_chain[len(directive.reviewers)])
+    if not _current_reviewer_is(ctx, directive):
+        ctx.reply("no_permission", action=f"审核 {directive.ref}（应由{center_name}网格中心审核）")
+        return
     directive.reviewers = [*directive.reviewers, center_name]
     _record(ctx, directive, "approve", note=center_name)
     department = org_repo.department(ctx.session, directive.department_id)
@@ -367,7 +366,7 @@ def return_directive(ctx: Context, ref: str, reason: str) -> None:
         ctx.reply(
             "directive_wrong_status",
             ref=directive.ref,
-            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            status=_status_label(directive),
             action="退回",
         )
         return
@@ -503,7 +502,7 @@ def acknowledge(ctx: Context, ref: str) -> None:
         ctx.reply(
             "directive_wrong_status",
             ref=directive.ref,
-            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            status=_status_label(directive),
             action="签收",
         )
         return
@@ -528,7 +527,7 @@ def complete(ctx: Context, ref: str, text: str) -> None:
         ctx.reply(
             "directive_wrong_status",
             ref=directive.ref,
-            status=DIRECTIVE_STATUS_LABELS[directive.status],
+            status=_status_label(directive),
             action="完成",
         )
         return
@@ -600,8 +599,12 @@ def progress(ctx: Context, ref: str, text: str) -> None:
     if directive is None:
         return
     if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=DIRECTIVE_STATUS_LABELS[directive.status],
-                  action="反馈进展")
+        ctx.reply(
+            "directive_wrong_status",
+            ref=directive.ref,
+            status=_status_label(directive),
+            action="反馈进展",
+        )
         return
     task = _task_for(ctx, directive, f"反馈 {directive.ref} 进展")
     if task is None:
@@ -616,8 +619,13 @@ def progress(ctx: Context, ref: str, text: str) -> None:
     ctx.reply("progress_recorded", ref=directive.ref)
     # The issuing department sees the progress (workflow.md §4).
     grid = org_repo.grid(ctx.session, task.grid_id)
-    ctx.post(lookup.department_group(ctx.session, directive.department_id), "directive_task_progress",
-             ref=directive.ref, grid=grid.name, text=text)
+    ctx.post(
+        lookup.department_group(ctx.session, directive.department_id),
+        "directive_task_progress",
+        ref=directive.ref,
+        grid=grid.name,
+        text=text,
+    )
 
 
 def request_extension(ctx: Context, ref: str, hours: float | None, reason: str) -> None:
@@ -685,9 +693,7 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
 def _tasks(ctx: Context, directive_id: int) -> list[DirectiveTask]:
     return list(
         ctx.session.exec(
-            select(DirectiveTask)
-            .where(DirectiveTask.directive_id == directive_id)
-            .order_by(col(DirectiveTask.id))
+            select(DirectiveTask).where(DirectiveTask.directive_id == directive_id).order_by(col(DirectiveTask.id))
         ).all()
     )
 
@@ -710,7 +716,7 @@ def query(ctx: Context, ref: str) -> None:
     department = org_repo.department(ctx.session, directive.department_id)
     ctx.reply(
         "directive_status",
-        status=DIRECTIVE_STATUS_LABELS[directive.status],
+        status=_status_label(directive),
         reviewers=directive.reviewers,
         return_reason=directive.return_reason or "",
         lines=_progress_lines(ctx, directive.id),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridbot.governance import directives, lookup
 from gridbot.governance.context import Context
 from gridbot.governance.deadlines import add_hours
@@ -36,7 +38,7 @@ def reason_of(intent: Intent) -> str:
     return body.strip(" ，,。：:")
 
 
-def _event_params(ctx: Context, event: Event) -> dict[str, object]:
+def _event_params(ctx: Context, event: Event) -> dict[str, Any]:
     grid = org_repo.grid(ctx.session, event.grid_id)
     return {
         "ref": event.ref,
@@ -399,9 +401,7 @@ def verify(ctx: Context, intent: Intent) -> None:
     if event.status != EventStatus.RESOLVED:
         refuse_status(ctx, event, "核查")
         return
-    department_group = (
-        lookup.department_group(ctx.session, event.department_id) if event.department_id else None
-    )
+    department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
     if verdict == "通过":
         change(
             ctx,
@@ -456,9 +456,7 @@ def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
         else lookup.town_center_group(ctx.session, event.town_id)
     )
     ctx.post(other, "warning_verified", ref=event.ref, verdict=verdict)
-    ctx.post(
-        lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict
-    )
+    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict)
 
 
 @router.handles(IntentKind.ESCALATE_DISTRICT)
@@ -543,7 +541,7 @@ def approve_extension(ctx: Context, ref: str) -> None:
         return
     item = lookup.item_of(ctx, event)
     working = item.working_days if item else False
-    updates: dict[str, object] = {"extension_requested_hours": None}
+    updates: dict[str, Any] = {"extension_requested_hours": None}
     if event.resolve_due is not None:
         updates["resolve_due"] = add_hours(event.resolve_due, hours, working_days=working)
     elif event.accept_due is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -163,7 +164,7 @@ def warning(ctx: Context, intent: Intent) -> None:
         flags=[*event.flags, "迟报"] if late else event.flags,
     )
     grid = org_repo.grid(ctx.session, grid_id)
-    params = {
+    params: dict[str, Any] = {
         "ref": event.ref,
         "grid": grid.name,
         "sector": event.sector or "待分类",
@@ -198,10 +199,7 @@ def best_item(ctx: Context, sector: str, text: str) -> CatalogItem | None:
     found = ctx.catalog.sector(sector)
     if found is None or not found.items:
         return None
-    scored = [
-        (sum(len(k) for k in item.keywords if k in text), -index, item)
-        for index, item in enumerate(found.items)
-    ]
+    scored = [(sum(len(k) for k in item.keywords if k in text), -index, item) for index, item in enumerate(found.items)]
     score, _, item = max(scored, key=lambda entry: (entry[0], entry[1]))
     return item if score > 0 else None
 
@@ -243,9 +241,7 @@ def attach(ctx: Context, intent: Intent) -> None:
         ctx.reply("no_permission", action=f"给 {event.ref} 补图")
         return
     ctx.session.add(
-        PendingQuestion(
-            person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now
-        )
+        PendingQuestion(person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now)
     )
     ctx.reply("attach_ready", ref=event.ref)
 
@@ -256,11 +252,7 @@ def photo_target(ctx: Context) -> Event | None:
         return None
     window = timedelta(minutes=ctx.settings.photo_window_minutes)
     pointer = open_question(ctx, "attach")
-    if (
-        pointer is not None
-        and pointer.event_id is not None
-        and ctx.now - pointer.asked_at <= ATTACH_POINTER_LIFETIME
-    ):
+    if pointer is not None and pointer.event_id is not None and ctx.now - pointer.asked_at <= ATTACH_POINTER_LIFETIME:
         return ctx.session.get(Event, pointer.event_id)
     after_done = open_question(ctx, "attach_after")
     if after_done is not None and after_done.event_id is not None and ctx.now - after_done.asked_at <= window:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -12,7 +13,7 @@ from gridbot.schedules.charts import sector_chart
 from gridbot.schedules.periods import Period
 from gridbot.schedules.scores import ranking
 from gridbot.storage import org_repo
-from gridbot.storage.models.org import Group, GroupKind, Town
+from gridbot.storage.models.org import District, Group, GroupKind, Town
 from gridbot.storage.stats import DigestFigures, digest_figures
 
 log = logging.getLogger(__name__)
@@ -32,17 +33,13 @@ def leaders_groups(ctx: Context) -> list[tuple[Group, set[int], str]]:
         if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
             found.append((group, {group.town_id}, org_repo.town(ctx.session, group.town_id).name))
         elif group.district_id is not None:
-            towns = ctx.session.exec(
-                select(Town).where(Town.district_id == group.district_id, col(Town.active))
-            ).all()
-            district = ctx.session.get(org_repo.District, group.district_id)
-            found.append(
-                (group, {t.id for t in towns if t.id is not None}, district.name if district else "")
-            )
+            towns = ctx.session.exec(select(Town).where(Town.district_id == group.district_id, col(Town.active))).all()
+            district = ctx.session.get(District, group.district_id)
+            found.append((group, {t.id for t in towns if t.id is not None}, district.name if district else ""))
     return found
 
 
-def figures_params(figures: DigestFigures) -> dict[str, object]:
+def figures_params(figures: DigestFigures) -> dict[str, Any]:
     return {
         "created": figures.created,
         "by_level": dict(figures.by_level),
@@ -83,12 +80,15 @@ def send_digest(ctx: Context, kind: str, period: Period) -> None:
 def send_ranking(ctx: Context, period: Period) -> None:
     """排名: posted on the 1st to each town's leaders and center groups (and the district's, for all towns)."""
     for group, town_ids, place in leaders_groups(ctx):
-        rows = [
-            row for town_id in sorted(town_ids) for row in ranking(ctx.session, period.key, town_id=town_id)
-        ]
+        rows = [row for town_id in sorted(town_ids) for row in ranking(ctx.session, period.key, town_id=town_id)]
         rows.sort(key=lambda r: (-r.score, r.name))
         lines = [(r.name, r.grid, r.score) for r in rows]
         ctx.post(group, "ranking", place=place, period=period.label, rows=lines)
         if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
             center = org_repo.group_of(ctx.session, GroupKind.TOWN_CENTER, town_id=group.town_id)
+        elif group.district_id is not None:
+            center = org_repo.group_of(ctx.session, GroupKind.DISTRICT_CENTER, district_id=group.district_id)
+        else:
+            center = None
+        if center is not None:
             ctx.post(center, "ranking", place=place, period=period.label, rows=lines)

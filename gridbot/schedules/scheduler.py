@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -34,7 +34,7 @@ class Ticker:
         engine: Engine,
         settings: Settings,
         clock: Clock,
-        after_run: Callable[[], Awaitable[None]] | None = None,
+        after_run: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -61,7 +61,7 @@ class Ticker:
     async def tick(self) -> None:
         ran = await asyncio.to_thread(self.run_once)
         if ran and self.after_run is not None:
-            await self.after_run()
+            self.after_run()
 
 
 def build_scheduler(ticker: Ticker, settings: Settings) -> AsyncIOScheduler:

@@ -34,21 +34,19 @@ def _facts(session: Session, now: datetime) -> list[tuple[int, str, str, int | N
     for event in session.exec(select(Event).where(col(Event.source).in_(["report", "warning"]))).all():
         assert event.id is not None
         reporter_is_worker = event.reporter_id in _workers(session, event.grid_id)
-        if reporter_is_worker and event.reporter_id is not None:
+        # An unqualified (deleted) event leaves the statistics: it earns nothing, it only costs (below).
+        counted = event.status != EventStatus.DELETED
+        if counted and reporter_is_worker and event.reporter_id is not None:
             facts.append((event.reporter_id, "report", event.ref, event.id, None, event.created_at))
             if event.closure == Closure.SELF and event.closed_at is not None:
                 facts.append((event.reporter_id, "self_resolved", event.ref, event.id, None, event.closed_at))
             if event.warning and event.late:
                 facts.append((event.reporter_id, "warning_late", event.ref, event.id, None, event.created_at))
             if event.warning and event.warning_truth == "属实" and not event.late:
-                facts.append(
-                    (event.reporter_id, "warning_timely_true", event.ref, event.id, None, event.created_at)
-                )
+                facts.append((event.reporter_id, "warning_timely_true", event.ref, event.id, None, event.created_at))
         if event.status == EventStatus.DELETED:
             failed = session.exec(
-                select(EventHistory).where(
-                    EventHistory.event_id == event.id, EventHistory.action == "check_fail"
-                )
+                select(EventHistory).where(EventHistory.event_id == event.id, EventHistory.action == "check_fail")
             ).first()
             moment = failed.at if failed is not None else event.updated_at
             for worker in _workers(session, event.grid_id):
@@ -59,21 +57,45 @@ def _facts(session: Session, now: datetime) -> list[tuple[int, str, str, int | N
         subject = f"T{task.id}"
         for worker in _workers(session, task.grid_id):
             if task.status == TaskStatus.DONE and task.done_at is not None and task.done_at <= task.deadline:
-                facts.append(
-                    (worker, "task_on_time", subject, task.event_id, task.directive_id, task.done_at)
-                )
+                facts.append((worker, "task_on_time", subject, task.event_id, task.directive_id, task.done_at))
             elif task.deadline <= now and (task.done_at is None or task.done_at > task.deadline):
-                facts.append(
-                    (worker, "task_overdue", subject, task.event_id, task.directive_id, task.deadline)
-                )
+                facts.append((worker, "task_overdue", subject, task.event_id, task.directive_id, task.deadline))
     return facts
 
 
+REVOKED = "_revoked"  # suffix of the rule of a row that takes back points an event no longer justifies
+REVOCABLE = ("report", "self_resolved")
+
+
 def update_ledger(session: Session, settings: Settings, now: datetime) -> int:
-    """Add the ledger rows not yet written; returns how many were added."""
-    existing = {(r.person_id, r.rule, r.subject) for r in session.exec(select(ScoreEntry)).all()}
+    """Add the ledger rows not yet written; returns how many were added.
+
+    Rows are never changed or removed: points of an event that later leaves the statistics (抽查不合格) are taken
+    back by a `…_revoked` row in the same month, so the ledger still explains every score.
+    """
+    rows = session.exec(select(ScoreEntry)).all()
+    existing = {(r.person_id, r.rule, r.subject) for r in rows}
+    facts = _facts(session, now)
+    justified = {(person_id, rule, subject) for person_id, rule, subject, *_ in facts}
     added = 0
-    for person_id, rule, subject, event_id, directive_id, moment in _facts(session, now):
+    for row in rows:
+        key = (row.person_id, row.rule + REVOKED, row.subject)
+        if row.rule in REVOCABLE and (row.person_id, row.rule, row.subject) not in justified and key not in existing:
+            session.add(
+                ScoreEntry(
+                    person_id=row.person_id,
+                    month=row.month,
+                    rule=row.rule + REVOKED,
+                    subject=row.subject,
+                    event_id=row.event_id,
+                    directive_id=row.directive_id,
+                    points=-row.points,
+                    at=now,
+                )
+            )
+            existing.add(key)
+            added += 1
+    for person_id, rule, subject, event_id, directive_id, moment in facts:
         points = settings.score_rules.get(rule)
         if not points or (person_id, rule, subject) in existing:
             continue
@@ -96,9 +118,7 @@ def update_ledger(session: Session, settings: Settings, now: datetime) -> int:
 
 
 def score_of(session: Session, person_id: int, month: str) -> float:
-    rows = session.exec(
-        select(ScoreEntry).where(ScoreEntry.person_id == person_id, ScoreEntry.month == month)
-    ).all()
+    rows = session.exec(select(ScoreEntry).where(ScoreEntry.person_id == person_id, ScoreEntry.month == month)).all()
     return float(sum(r.points for r in rows))
 
 
@@ -137,18 +157,17 @@ def ranking(session: Session, month: str, *, town_id: int | None = None) -> list
     details: dict[int, dict[str, float]] = {pid: {} for pid in workers}
     for row in rows:
         if row.person_id in details:
-            label = RULE_LABELS.get(row.rule, row.rule)
+            rule = row.rule.removesuffix(REVOKED)
+            label = RULE_LABELS.get(rule, rule)
             details[row.person_id][label] = details[row.person_id].get(label, 0.0) + row.points
-    scored = sorted(
-        ((sum(d.values()), pid) for pid, d in details.items()), key=lambda entry: (-entry[0], entry[1])
-    )
+    scored = sorted(((sum(d.values()), pid) for pid, d in details.items()), key=lambda entry: (-entry[0], entry[1]))
     result: list[RankRow] = []
     previous: float | None = None
     rank = 0
     for index, (score, pid) in enumerate(scored, start=1):
         if score != previous:
             rank, previous = index, score
-        person = session.get(Person, pid)
-        assert person is not None
-        result.append(RankRow(rank, person.name, workers[pid], score, details[pid]))
+        worker = session.get(Person, pid)
+        assert worker is not None
+        result.append(RankRow(rank, worker.name, workers[pid], score, details[pid]))
     return result

@@ -14,6 +14,7 @@ from gridbot.storage.models.events import Event, EventHistory, EventStatus, Rati
 from gridbot.storage.models.org import Department, Grid
 
 REPORT_SOURCES = ("report", "warning")
+DIRECTIVE_SOURCE = "directive"  # directive tasks are counted under 指令进度, not as new events
 
 
 @dataclass(slots=True)
@@ -53,7 +54,8 @@ def digest_figures(
         if e.status != EventStatus.DELETED
     ]
     for event in events:
-        if start <= event.created_at < end:
+        counted = event.source != DIRECTIVE_SOURCE
+        if counted and start <= event.created_at < end:
             figures.created += 1
             figures.by_level[event.level] += 1
             figures.by_sector[event.sector or "待分类"] += 1
@@ -62,15 +64,11 @@ def digest_figures(
                 figures.warnings_true += event.warning_truth == "属实"
                 figures.warnings_false += event.warning_truth == "不属实"
                 figures.warnings_late += event.late
-        if event.closed_at is not None and start <= event.closed_at < end and event.closure != "unfounded":
+        if counted and event.closed_at is not None and start <= event.closed_at < end and event.closure != "unfounded":
             figures.closed += 1
             figures.closed_by_level[event.level] += 1
         due = event.resolve_due or event.accept_due
-        if (
-            event.status in (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.OPEN)
-            and due
-            and due < now
-        ):
+        if event.status in (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.OPEN) and due and due < now:
             figures.open_overdue += 1
     ids = [e.id for e in events if e.id is not None]
     if ids:
@@ -89,15 +87,11 @@ def digest_figures(
             for flag in entry.detail.get("flags", [])[-1:]:
                 figures.flags_by_department[name][flag] += 1
     for directive in session.exec(
-        select(Directive).where(
-            col(Directive.status).in_([DirectiveStatus.DISPATCHED, DirectiveStatus.COMPLETED])
-        )
+        select(Directive).where(col(Directive.status).in_([DirectiveStatus.DISPATCHED, DirectiveStatus.COMPLETED]))
     ).all():
         tasks = [
             t
-            for t in session.exec(
-                select(DirectiveTask).where(DirectiveTask.directive_id == directive.id)
-            ).all()
+            for t in session.exec(select(DirectiveTask).where(DirectiveTask.directive_id == directive.id)).all()
             if org_repo.village(session, org_repo.grid(session, t.grid_id).village_id).town_id in town_ids
         ]
         if not tasks:
@@ -109,8 +103,7 @@ def digest_figures(
     for town_id in sorted(town_ids):
         for grid in org_repo.grids_of_town(session, town_id):
             reported = any(
-                e.grid_id == grid.id and e.source in REPORT_SOURCES and e.created_at >= silent_since
-                for e in events
+                e.grid_id == grid.id and e.source in REPORT_SOURCES and e.created_at >= silent_since for e in events
             )
             if not reported:
                 figures.silent_grids.append(grid.name)
@@ -135,9 +128,7 @@ RATING_POINTS = {"满意": 100.0, "基本满意": 80.0, "不满意": 40.0}
 def department_figures(session: Session, *, start: datetime, end: datetime) -> list[DepartmentFigures]:
     """Per department: dispatches received in [start, end) and how they were handled, plus ratings."""
     rows: list[DepartmentFigures] = []
-    departments = session.exec(
-        select(Department).where(col(Department.active)).order_by(col(Department.id))
-    ).all()
+    departments = session.exec(select(Department).where(col(Department.active)).order_by(col(Department.id))).all()
     history = session.exec(
         select(EventHistory)
         .where(col(EventHistory.at) >= start, col(EventHistory.at) < end)

@@ -1,27 +1,62 @@
-"""The interface every channel adapter offers to the outbox sender."""
+"""The small interfaces between channel adapters and the rest of the bot.
+
+Inbound: an adapter registers its aiohttp routes (or runs a connection) and hands each verified, decrypted
+message to `Ingest`, which stores it before the adapter answers the platform (and processes it afterwards).
+Outbound: the sender gives each outbox row to the first channel that `can_deliver` it; `send` raises
+`DeliveryError` saying whether a retry may help.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from gridbot.bot.messages import OutgoingMessage
+from aiohttp import web
+
+from gridbot.bot.messages import IncomingMessage, OutgoingMessage
 
 
 class DeliveryError(Exception):
-    """Sending failed; `retry` says whether trying again later may help."""
+    """Sending failed.
 
-    def __init__(self, message: str, *, retry: bool) -> None:
+    `retry`: a later attempt may work (network errors, WeCom -1 system busy, 45009 rate limited).
+    `config`: the deployment is wrong (40001 bad secret, 60020 IP not trusted, 93000 bad webhook key): the row
+    is marked failed and an alert is logged, never retried in a loop.
+    `delay`: the least time to wait before retrying (seconds), e.g. 60 after a minute-level block.
+    """
+
+    def __init__(self, message: str, *, retry: bool, config: bool = False, delay: float = 0.0) -> None:
         super().__init__(message)
         self.retry = retry
+        self.config = config
+        self.delay = delay
+
+
+Ingest = Callable[[IncomingMessage], Awaitable[bool]]
+"""Store one incoming message; True when it is new, False for a duplicate. Raises when the store is down."""
 
 
 class Channel(Protocol):
     name: str
 
     def can_deliver(self, message: OutgoingMessage) -> bool:
-        """True when this channel knows how to reach the message's conversation."""
+        """True when this channel knows how to reach the message's target."""
+        ...
+
+    def target(self, message: OutgoingMessage) -> str:
+        """The rate-limited target this message goes to (a robot key, a chat id, a room)."""
         ...
 
     async def send(self, message: OutgoingMessage) -> None:
-        """Deliver one message or raise `DeliveryError`."""
+        """Deliver one message (splitting long text to the platform's limits) or raise `DeliveryError`."""
+        ...
+
+
+class InboundChannel(Protocol):
+    """An adapter that receives messages over HTTP."""
+
+    name: str
+
+    def routes(self, ingest: Ingest) -> list[web.RouteDef]:
+        """The aiohttp routes of this channel; handlers call `ingest` before answering."""
         ...

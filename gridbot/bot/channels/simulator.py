@@ -25,6 +25,9 @@ class SimulatorChannel:
     def can_deliver(self, message: OutgoingMessage) -> bool:
         return True
 
+    def target(self, message: OutgoingMessage) -> str:
+        return message.conversation
+
     async def send(self, message: OutgoingMessage) -> None:
         self.transcript.append(
             Delivered(message.conversation, message.text, message.mentions, message.in_reply_to)

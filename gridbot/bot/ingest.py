@@ -1,0 +1,84 @@
+"""Inbox in the server: store before answering the platform, process afterwards, in arrival order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from gridbot.bot import inbox
+from gridbot.bot.dispatcher import Dispatcher
+from gridbot.bot.messages import IncomingMessage
+from gridbot.bot.metrics import Metrics
+from gridbot.clock import Clock
+from gridbot.storage.models.events import InboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class Ingestor:
+    """`ingest` stores a message (raising when the store is down, so the platform retries) and queues it;
+    one worker processes the queue in order, so a report is handled before the photo sent right after it."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        dispatcher: Dispatcher,
+        clock: Clock,
+        metrics: Metrics,
+        on_processed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.engine = engine
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.metrics = metrics
+        self.on_processed = on_processed
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+
+    async def ingest(self, incoming: IncomingMessage) -> bool:
+        inbox_id = await asyncio.to_thread(inbox.store, self.engine, incoming, received_at=self.clock.now())
+        if inbox_id is None:
+            self.metrics.duplicates.labels(incoming.channel).inc()
+            return False
+        self.metrics.messages_in.labels(incoming.channel).inc()
+        self.queue.put_nowait(inbox_id)
+        return True
+
+    def start(self) -> None:
+        """Start the worker and queue what a previous run stored but did not process (a crash, a restart)."""
+        with Session(self.engine) as session:
+            left = session.exec(
+                select(InboxMessage.id).where(InboxMessage.state == "received").order_by(col(InboxMessage.id))
+            ).all()
+        for inbox_id in left:
+            if inbox_id is not None:
+                self.queue.put_nowait(inbox_id)
+        self._worker = asyncio.create_task(self._work(), name="inbox-worker")
+
+    async def _work(self) -> None:
+        while True:
+            inbox_id = await self.queue.get()
+            started = time.monotonic()
+            try:
+                await asyncio.to_thread(self.dispatcher.process, inbox_id)
+            except Exception:  # the dispatcher already logs and marks failures; never let the worker die
+                log.exception("inbox worker: message %s", inbox_id)
+            finally:
+                self.metrics.latency.observe(time.monotonic() - started)
+                self.queue.task_done()
+                self.on_processed()
+
+    async def drain(self) -> None:
+        """Finish what was accepted (graceful shutdown), then stop the worker."""
+        await self.queue.join()
+        if self._worker is not None:
+            self._worker.cancel()
+            try:
+                await self._worker
+            except asyncio.CancelledError:
+                pass
