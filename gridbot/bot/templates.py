@@ -844,8 +844,7 @@ def digest(
 
 
 @template("ranking")
-def ranking(place: str, period: str, rows: Sequence[tuple[str, str, float]]) -> str:
-    lines = "\n".join(
-        f"{index}. {name}（{grid}）{score:g} 分" for index, (name, grid, score) in enumerate(rows, start=1)
-    )
+def ranking(place: str, period: str, rows: Sequence[tuple[int, str, str, float]]) -> str:
+    """`rows`: (rank, name, grid, score), best first; equal scores share a rank."""
+    lines = "\n".join(f"{rank}. {name}（{grid}）{score:g} 分" for rank, name, grid, score in rows)
     return f"🏆【{place}专职网格员排名】{period}\n{lines or '本月无得分记录'}"

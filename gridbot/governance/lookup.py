@@ -92,36 +92,69 @@ def latest_report_by(session: Session, person_id: int, group_id: int) -> Event |
     ).first()
 
 
+# A role counts only in its own place (workflow.md §1): a seat acts in its center's group, a department in its
+# group (front-line staff also in the grid groups they work in), grid forces in their grid's group. A 1:1 chat
+# with the bot (no group: the self-built app) has no place, so only the role counts there.
+
+
+def _in_group(ctx: Context, kind: GroupKind, **scope: int | None) -> bool:
+    group = ctx.group
+    if group is None:
+        return True
+    return group.kind == kind and all(getattr(group, key) == value for key, value in scope.items())
+
+
 def is_seat_for(ctx: Context, event: Event) -> bool:
-    """A seat of the center that holds the event at its level (the district's from level 3 on)."""
+    """A seat of the center that holds the event at its level (the district's from level 3 on), in its group."""
     if ctx.actor is None:
         return False
     if event.level >= 3 or event.holder_kind == HolderKind.DISTRICT_CENTER:
         district = org_repo.district_of_town(ctx.session, event.town_id)
-        return ctx.actor.holds(Role.SEAT, district_id=district.id)
-    return ctx.actor.holds(Role.SEAT, town_id=event.town_id)
-
-
-def is_seat_of_town_or_district(ctx: Context, event: Event) -> bool:
-    if ctx.actor is None:
-        return False
-    district = org_repo.district_of_town(ctx.session, event.town_id)
-    return ctx.actor.holds(Role.SEAT, town_id=event.town_id) or ctx.actor.holds(
-        Role.SEAT, district_id=district.id
+        return ctx.actor.holds(Role.SEAT, district_id=district.id) and _in_group(
+            ctx, GroupKind.DISTRICT_CENTER, district_id=district.id
+        )
+    return ctx.actor.holds(Role.SEAT, town_id=event.town_id) and _in_group(
+        ctx, GroupKind.TOWN_CENTER, town_id=event.town_id
     )
 
 
+def is_seat_of_town_or_district(ctx: Context, event: Event) -> bool:
+    """A seat of the event's town center or of its district center, in that center's group."""
+    if ctx.actor is None:
+        return False
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    town_seat = ctx.actor.holds(Role.SEAT, town_id=event.town_id) and _in_group(
+        ctx, GroupKind.TOWN_CENTER, town_id=event.town_id
+    )
+    district_seat = ctx.actor.holds(Role.SEAT, district_id=district.id) and _in_group(
+        ctx, GroupKind.DISTRICT_CENTER, district_id=district.id
+    )
+    return town_seat or district_seat
+
+
 def is_department_member(ctx: Context, department_id: int | None) -> bool:
+    """Staff of the department in its group, or its front-line staff in a grid group they work in."""
     if ctx.actor is None or department_id is None:
         return False
-    return ctx.actor.holds(Role.DEPT_STAFF, department_id=department_id) or ctx.actor.holds(
+    staff = ctx.actor.holds(Role.DEPT_STAFF, department_id=department_id) or ctx.actor.holds(
         Role.FRONTLINE, department_id=department_id
+    )
+    if not staff:
+        return False
+    if _in_group(ctx, GroupKind.DEPARTMENT, department_id=department_id):
+        return True
+    group = ctx.group
+    return (
+        group is not None
+        and group.kind == GroupKind.GRID
+        and ctx.actor.holds(Role.FRONTLINE, department_id=department_id, grid_id=group.grid_id)
     )
 
 
 def is_grid_force(ctx: Context, grid_id: int) -> bool:
-    """Who may report in a grid: its workers, helpers, front-line staff, and its village's chief and instructors."""
-    if ctx.actor is None:
+    """Who may report in a grid: its workers, helpers, front-line staff, and its village's chief and instructors,
+    in the grid's own group."""
+    if ctx.actor is None or not _in_group(ctx, GroupKind.GRID, grid_id=grid_id):
         return False
     village_id = org_repo.grid(ctx.session, grid_id).village_id
     return (

@@ -82,7 +82,7 @@ def send_ranking(ctx: Context, period: Period) -> None:
     for group, town_ids, place in leaders_groups(ctx):
         rows = [row for town_id in sorted(town_ids) for row in ranking(ctx.session, period.key, town_id=town_id)]
         rows.sort(key=lambda r: (-r.score, r.name))
-        lines = [(r.name, r.grid, r.score) for r in rows]
+        lines = _ranked([(r.name, r.grid, r.score) for r in rows])
         ctx.post(group, "ranking", place=place, period=period.label, rows=lines)
         if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
             center = org_repo.group_of(ctx.session, GroupKind.TOWN_CENTER, town_id=group.town_id)
@@ -92,3 +92,12 @@ def send_ranking(ctx: Context, period: Period) -> None:
             center = None
         if center is not None:
             ctx.post(center, "ranking", place=place, period=period.label, rows=lines)
+
+
+def _ranked(rows: list[tuple[str, str, float]]) -> list[tuple[int, str, str, float]]:
+    """Number rows sorted best first; equal scores share a rank (1, 2, 2, 4)."""
+    ranked: list[tuple[int, str, str, float]] = []
+    for index, (name, grid, score) in enumerate(rows, start=1):
+        rank = ranked[-1][0] if ranked and ranked[-1][3] == score else index
+        ranked.append((rank, name, grid, score))
+    return ranked

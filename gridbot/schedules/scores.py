@@ -34,8 +34,8 @@ def _facts(session: Session, now: datetime) -> list[tuple[int, str, str, int | N
     for event in session.exec(select(Event).where(col(Event.source).in_(["report", "warning"]))).all():
         assert event.id is not None
         reporter_is_worker = event.reporter_id in _workers(session, event.grid_id)
-        # An unqualified (deleted) event leaves the statistics: it earns nothing, it only costs (below).
-        counted = event.status != EventStatus.DELETED
+        # A withdrawn event earns nothing; an unqualified (deleted) one leaves the statistics and only costs (below).
+        counted = event.status not in (EventStatus.DELETED, EventStatus.WITHDRAWN)
         if counted and reporter_is_worker and event.reporter_id is not None:
             facts.append((event.reporter_id, "report", event.ref, event.id, None, event.created_at))
             if event.closure == Closure.SELF and event.closed_at is not None:

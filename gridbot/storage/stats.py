@@ -83,7 +83,10 @@ def digest_figures(
         by_id = {e.id: e for e in events}
         for entry in flagged:
             event = by_id[entry.event_id]
-            name = org_repo.department(session, event.department_id).name if event.department_id else "网格"
+            if event.department_id:
+                name = org_repo.department(session, event.department_id).name
+            else:
+                name = org_repo.grid(session, event.grid_id).name  # a grid's own item (overdue directive task)
             for flag in entry.detail.get("flags", [])[-1:]:
                 figures.flags_by_department[name][flag] += 1
     for directive in session.exec(

@@ -73,7 +73,9 @@ def test_an_unregistered_sender_is_told_once_and_nothing_changes(engine: Engine)
 def test_phone_and_id_numbers_are_masked_in_every_post(engine: Engine) -> None:
     dispatcher = make(engine)
     dispatcher.handle(
-        text_message("#上报 红旗村2组王某某（身份证610423199205063317）家门口积水，电话13891045672", "刘洋", "红旗村一网格群")
+        text_message(
+            "#上报 红旗村2组王某某（身份证610423199205063317）家门口积水，电话13891045672", "刘洋", "红旗村一网格群"
+        )
     )
     dispatcher.handle(text_message("上报中心 E1 需要抽水", "刘洋", "红旗村一网格群"))
 

@@ -29,8 +29,14 @@ def queue(engine: Engine, group: str, *texts: str, state: str = "pending") -> li
     with transaction(engine) as session:
         found = session.exec(select(Group).where(Group.name == group)).one()
         rows = [
-            OutboxMessage(group_id=found.id, conversation=group, text=t, created_at=START, state=state,
-                          next_attempt_at=START - timedelta(minutes=10) if state == "sending" else None)
+            OutboxMessage(
+                group_id=found.id,
+                conversation=group,
+                text=t,
+                created_at=START,
+                state=state,
+                next_attempt_at=START - timedelta(minutes=10) if state == "sending" else None,
+            )
             for t in texts
         ]
         session.add_all(rows)
@@ -40,7 +46,9 @@ def queue(engine: Engine, group: str, *texts: str, state: str = "pending") -> li
 
 def states(engine: Engine) -> list[tuple[str, str, int]]:
     with Session(engine) as session:
-        return [(r.text, r.state, r.attempts) for r in session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()]
+        return [
+            (r.text, r.state, r.attempts) for r in session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        ]
 
 
 def test_a_token_bucket_lets_a_burst_through_then_paces() -> None:
@@ -52,11 +60,17 @@ def test_a_token_bucket_lets_a_burst_through_then_paces() -> None:
     assert bucket.take() == 0.0
 
 
-async def make_sender(engine: Engine, http: aiohttp.ClientSession, url: str, **settings: object) -> tuple[Sender, SimulatedClock]:
+async def make_sender(
+    engine: Engine, http: aiohttp.ClientSession, url: str, **settings: object
+) -> tuple[Sender, SimulatedClock]:
     clock = SimulatedClock(START)
     channel = GatewayChannel(SECRET, url, http)
     sender = Sender(
-        engine, [channel], Settings(**settings), clock, Metrics(),  # type: ignore[arg-type]
+        engine,
+        [channel],
+        Settings(**settings),
+        clock,
+        Metrics(),  # type: ignore[arg-type]
         monotonic=lambda: clock.now().timestamp(),  # the pacing follows the same simulated clock
     )
     return sender, clock

@@ -103,7 +103,9 @@ class CallbackEndpoint:
             return rejection(error)
         if message is None:
             return web.Response(status=200)
-        return await _store(message, ingest, lambda: self.guard.forget(signed.timestamp, signed.nonce, signed.signature))
+        return await _store(
+            message, ingest, lambda: self.guard.forget(signed.timestamp, signed.nonce, signed.signature)
+        )
 
 
 async def _store(message: IncomingMessage, ingest: Ingest, on_failure: Callable[[], None]) -> web.Response:
@@ -114,4 +116,3 @@ async def _store(message: IncomingMessage, ingest: Ingest, on_failure: Callable[
         on_failure()
         return web.Response(status=503, text="temporarily unavailable")
     return web.Response(status=200)
-

@@ -1,0 +1,163 @@
+"""The WeCom AI bot (智能机器人): the HTTP callback at `/wecom/bot` and the outbound channel.
+
+The callback's POST body is JSON `{"encrypt": …}` (receive id ""), answered 200 with an empty body once the
+message is stored; the reply goes out later. A reply is POSTed once to the message's `response_url` (valid 1 h),
+or sent on the long connection for messages that came that way; anything else (a second reply, an expired url,
+a scheduled post) is an active push on the long connection into the group's `wecom_chat_id`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from gridbot.bot.channels.base import Ingest
+from gridbot.bot.channels.wecom_api import WeComApiError, WeComHttp
+from gridbot.bot.channels.wecom_bot_messages import CHANNEL, bot_message
+from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
+from gridbot.bot.channels.wecom_callback import CallbackEndpoint
+from gridbot.bot.channels.wecom_crypto import CallbackRejected
+from gridbot.bot.channels.wecom_text import MARKDOWN_LIMIT, split_text
+from gridbot.bot.messages import IncomingMessage, OutgoingMessage
+from gridbot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+RESPONSE_URL_LIFETIME = timedelta(hours=1) - timedelta(minutes=2)  # keep a margin for the send itself
+STREAM_REPLY_LIFETIME = timedelta(minutes=5)  # WeCom closes a stream 6 min after the user's message
+
+
+def envelope(body: bytes) -> str:
+    """The `encrypt` field of the callback's JSON body."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise CallbackRejected("malformed JSON body", 400) from None
+    encrypted = document.get("encrypt") if isinstance(document, dict) else None
+    if not isinstance(encrypted, str) or not encrypted:
+        raise CallbackRejected("no encrypt in the body", 400)
+    return encrypted
+
+
+class BotInbound:
+    """The `/wecom/bot` callback (receive id "")."""
+
+    name = CHANNEL
+    path = "/wecom/bot"
+
+    def __init__(self, endpoint: CallbackEndpoint, *, wecom_name: str, bot_name: str, clock: Clock | None = None):
+        self.endpoint = endpoint
+        self.wecom_name = wecom_name
+        self.bot_name = bot_name
+        self.clock = clock or SystemClock()
+
+    def parse(self, plaintext: str) -> IncomingMessage | None:
+        try:
+            body = json.loads(plaintext)
+            if not isinstance(body, dict):
+                raise ValueError("not a JSON object")
+            return bot_message(
+                body,
+                sent_at=self.clock.now(),
+                wecom_name=self.wecom_name,
+                bot_name=self.bot_name,
+                reply={"response_url": str(body.get("response_url") or "")},
+            )
+        except ValueError:
+            raise CallbackRejected("malformed message", 400) from None
+
+    def routes(self, ingest: Ingest) -> list[web.RouteDef]:
+        async def receive(request: web.Request) -> web.Response:
+            return await self.endpoint.receive(request, ingest, envelope, self.parse)
+
+        return [web.get(self.path, self.endpoint.verify_url), web.post(self.path, receive)]
+
+
+class BotChannel:
+    """Sends as the AI bot: replies by response_url (once) or stream, else active push."""
+
+    name = "bot"
+
+    def __init__(self, api: WeComHttp, connection: AiBotConnection | None, clock: Clock | None = None) -> None:
+        self.api = api
+        self.connection = connection
+        self.clock = clock or SystemClock()
+        self.used: set[str] = set()  # response_urls and stream req_ids already answered (each works once)
+
+    def _pieces(self, message: OutgoingMessage) -> list[str]:
+        # Names, not <@userid>: plain names read well whatever the bot's markdown makes of them.
+        names = " ".join(f"@{name}" for name in message.mentions)
+        return split_text(f"{names} {message.text}" if names else message.text, MARKDOWN_LIMIT)
+
+    def _reply_path(self, message: OutgoingMessage) -> tuple[str, str] | None:
+        """("response_url", url) or ("stream", req_id) when this message answers an unanswered bot message."""
+        reply = message.reply_to
+        if reply is None or reply.channel != CHANNEL:
+            return None
+        age = self.clock.now() - reply.received_at
+        url = str(reply.payload.get("response_url") or "")
+        if url and url not in self.used and age < RESPONSE_URL_LIFETIME:
+            return ("response_url", url)
+        req_id = str(reply.payload.get("req_id") or "")
+        if req_id and req_id not in self.used and age < STREAM_REPLY_LIFETIME and self._connected():
+            return ("stream", req_id)
+        return None
+
+    def _push_chat(self, message: OutgoingMessage) -> str | None:
+        """Where an active push goes: the group's chat id, or the user of a 1:1 chat being answered."""
+        if not self._connected():
+            return None
+        if message.bindings.get("wecom_chat_id"):
+            return message.bindings["wecom_chat_id"]
+        reply = message.reply_to
+        if reply is not None and reply.channel == CHANNEL and reply.direct:
+            return reply.sender
+        return None
+
+    def _connected(self) -> bool:
+        return self.connection is not None and self.connection.connected
+
+    def can_deliver(self, message: OutgoingMessage) -> bool:
+        if self._push_chat(message) is not None:
+            return True
+        # A reply path carries one message; longer texts need the push (or another channel).
+        return self._reply_path(message) is not None and len(self._pieces(message)) <= 1
+
+    def target(self, message: OutgoingMessage) -> str:
+        reply = message.reply_to
+        if message.bindings.get("wecom_chat_id"):
+            return message.bindings["wecom_chat_id"]
+        return reply.conversation if reply is not None else message.conversation
+
+    async def send(self, message: OutgoingMessage) -> None:
+        pieces = self._pieces(message)
+        path = self._reply_path(message)
+        if path is not None and pieces:
+            kind, key = path
+            self.used.add(key)  # used once, even if this attempt fails: never post twice to it
+            try:
+                await self._reply(kind, key, pieces[0])
+                pieces = pieces[1:]
+            except WeComApiError as error:
+                if error.config or self._push_chat(message) is None:
+                    raise
+                log.warning("AI bot reply by %s failed (%s); pushing instead", kind, error)
+        if not pieces:
+            return
+        chat_id = self._push_chat(message)
+        if chat_id is None or self.connection is None:
+            raise WeComApiError("AI bot: no reply path and no long connection", errcode=None, retry=True)
+        for piece in pieces:
+            await self.connection.push_markdown(chat_id, piece)
+
+    async def _reply(self, kind: str, key: str, content: str) -> None:
+        if kind == "stream":
+            assert self.connection is not None
+            await self.connection.respond(key, content)
+            return
+        body: dict[str, Any] = {"msgtype": "markdown", "markdown": {"content": content}}
+        await self.api.call("POST", key, body=body)

@@ -1,0 +1,237 @@
+"""The AI bot's long connection (长连接): a WebSocket that needs no public IP and no message crypto.
+
+Frames are JSON `{cmd, headers: {req_id}, body}`; answers to our commands come back as
+`{headers: {req_id}, errcode, errmsg}`. We subscribe with bot id + secret, send `ping` every 30 s, hand each
+`aibot_msg_callback` to ingest, and reconnect with exponential back-off (1 s → 30 s). A newer connection for the
+same bot kicks the older one, so only one may run per bot in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import aiohttp
+
+from gridbot.bot.channels.base import Ingest
+from gridbot.bot.channels.wecom_api import WeComApiError, classify
+from gridbot.bot.channels.wecom_bot_messages import bot_message
+from gridbot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WS_URL = "wss://openws.work.weixin.qq.com"
+ACK_TIMEOUT = 10.0
+
+
+def backoff_delays(first: float = 1.0, cap: float = 30.0) -> Iterator[float]:
+    """1, 2, 4, … seconds, capped."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * 2, cap)
+
+
+class AiBotConnection:
+    """One long connection for one bot: receive callbacks, push messages."""
+
+    _running_bots: ClassVar[set[str]] = set()
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        bot_id: str,
+        secret: str,
+        *,
+        wecom_name: str,
+        bot_name: str,
+        clock: Clock | None = None,
+        heartbeat: float = 30.0,
+        backoff_first: float = 1.0,
+        backoff_cap: float = 30.0,
+    ) -> None:
+        self.http = http
+        self.url = url or DEFAULT_WS_URL
+        self.bot_id = bot_id
+        self._secret = secret
+        self.wecom_name = wecom_name
+        self.bot_name = bot_name
+        self.clock = clock or SystemClock()
+        self.heartbeat = heartbeat
+        self.backoff_first = backoff_first
+        self.backoff_cap = backoff_cap
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._subscribed = False
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._stopping = asyncio.Event()
+        self.connects = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed and self._subscribed
+
+    async def run(self, ingest: Ingest) -> None:
+        """Keep the connection up until `stop()`; refuses to run twice for the same bot."""
+        if self.bot_id in self._running_bots:
+            raise RuntimeError(f"a long connection for bot {self.bot_id} is already running")
+        self._running_bots.add(self.bot_id)
+        self._stopping.clear()
+        try:
+            delays = backoff_delays(self.backoff_first, self.backoff_cap)
+            while not self._stopping.is_set():
+                try:
+                    if await self._session(ingest):
+                        delays = backoff_delays(self.backoff_first, self.backoff_cap)
+                except (aiohttp.ClientError, TimeoutError, ConnectionError) as error:
+                    log.warning("AI bot connection failed: %s", type(error).__name__)
+                if self._stopping.is_set():
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), next(delays))
+        finally:
+            self._running_bots.discard(self.bot_id)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._ws is not None:
+            await self._ws.close()
+
+    async def _session(self, ingest: Ingest) -> bool:
+        """One connection, until it closes; True when the subscription was accepted."""
+        async with self.http.ws_connect(self.url, timeout=aiohttp.ClientWSTimeout(ws_close=5.0)) as ws:
+            self._ws = ws
+            self.connects += 1
+            pinger: asyncio.Task[None] | None = None
+            try:
+                answer = await self._request("aibot_subscribe", {"bot_id": self.bot_id, "secret": self._secret}, ws)
+                if answer.get("errcode", 0) != 0:
+                    log.error("AI bot subscription refused: errcode %s", answer.get("errcode"))
+                    return False
+                self._subscribed = True
+                log.info("AI bot long connection up")
+                pinger = asyncio.create_task(self._ping(ws))
+                await self._read(ws, ingest)
+                return True
+            finally:
+                self._subscribed = False
+                self._ws = None
+                if pinger is not None:
+                    pinger.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await pinger
+                for future in self._pending.values():
+                    if not future.done():
+                        future.set_exception(ConnectionError("connection closed"))
+                self._pending.clear()
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse, ingest: Ingest) -> None:
+        async for frame in ws:
+            if frame.type != aiohttp.WSMsgType.TEXT:
+                if frame.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSE):
+                    break
+                continue
+            try:
+                data = json.loads(frame.data)
+            except ValueError:
+                log.warning("AI bot sent a frame that is not JSON")
+                continue
+            if isinstance(data, dict):
+                await self._dispatch(data, ingest)
+
+    async def _dispatch(self, data: dict[str, Any], ingest: Ingest) -> None:
+        headers = data.get("headers") if isinstance(data.get("headers"), dict) else {}
+        req_id = str((headers or {}).get("req_id", ""))
+        cmd = data.get("cmd")
+        if cmd == "aibot_msg_callback":
+            await self._callback(data.get("body"), req_id, ingest)
+        elif cmd is None and req_id in self._pending:
+            future = self._pending.pop(req_id)
+            if not future.done():
+                future.set_result(data)
+        # aibot_event_callback (enter_chat, disconnected_event, …) and ping answers need nothing.
+
+    async def _callback(self, body: Any, req_id: str, ingest: Ingest) -> None:
+        if not isinstance(body, dict):
+            return
+        try:
+            message = bot_message(
+                body,
+                sent_at=self.clock.now(),
+                wecom_name=self.wecom_name,
+                bot_name=self.bot_name,
+                reply={"req_id": req_id},
+            )
+        except ValueError as error:
+            log.warning("AI bot callback ignored: %s", error)
+            return
+        if message is None:
+            return
+        try:
+            await ingest(message)
+        except Exception as error:  # no retry on this path: the message is lost, say so loudly
+            log.error("ingest failed for a long-connection message: %s", type(error).__name__)
+
+    async def _ping(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        while not ws.closed:
+            await asyncio.sleep(self.heartbeat)
+            with contextlib.suppress(ConnectionError, aiohttp.ClientError):
+                await ws.send_json({"cmd": "ping", "headers": {"req_id": _req_id("ping")}})
+
+    async def _request(
+        self, cmd: str, body: dict[str, Any], ws: aiohttp.ClientWebSocketResponse, req_id: str | None = None
+    ) -> dict[str, Any]:
+        """Send a command and wait for its answer (matched by req_id)."""
+        req_id = req_id or _req_id(cmd)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[req_id] = future
+        try:
+            await ws.send_json({"cmd": cmd, "headers": {"req_id": req_id}, "body": body})
+            if cmd == "aibot_subscribe":
+                # Nobody reads the socket yet: read until the subscription's answer arrives.
+                return await asyncio.wait_for(self._await_own_answer(ws, req_id), ACK_TIMEOUT)
+            return await asyncio.wait_for(future, ACK_TIMEOUT)
+        finally:
+            self._pending.pop(req_id, None)
+
+    async def _await_own_answer(self, ws: aiohttp.ClientWebSocketResponse, req_id: str) -> dict[str, Any]:
+        async for frame in ws:
+            if frame.type != aiohttp.WSMsgType.TEXT:
+                break
+            with contextlib.suppress(ValueError):
+                data = json.loads(frame.data)
+                if isinstance(data, dict) and (data.get("headers") or {}).get("req_id") == req_id:
+                    return data
+        raise ConnectionError("connection closed before the subscription was answered")
+
+    async def push_markdown(self, chat_id: str, content: str) -> None:
+        """Active push (`aibot_send_msg`) into a group chat id or a user's 1:1 chat (userid)."""
+        await self._command(
+            "aibot_send_msg", {"chatid": chat_id, "msgtype": "markdown", "markdown": {"content": content}}
+        )
+
+    async def respond(self, req_id: str, content: str) -> None:
+        """Reply to a long-connection callback (`aibot_respond_msg`, one finished stream)."""
+        stream = {"id": uuid.uuid4().hex, "finish": True, "content": content}
+        await self._command("aibot_respond_msg", {"msgtype": "stream", "stream": stream}, req_id=req_id)
+
+    async def _command(self, cmd: str, body: dict[str, Any], req_id: str | None = None) -> None:
+        ws = self._ws
+        if ws is None or not self.connected:
+            raise WeComApiError(f"{cmd}: long connection is down", errcode=None, retry=True)
+        try:
+            answer = await self._request(cmd, body, ws, req_id)
+        except (TimeoutError, ConnectionError, aiohttp.ClientError) as error:
+            raise WeComApiError(f"{cmd}: {type(error).__name__}", errcode=None, retry=True) from None
+        errcode = answer.get("errcode", 0)
+        if errcode != 0:
+            raise classify(errcode if isinstance(errcode, int) else -1, str(answer.get("errmsg", "")), cmd)
+
+
+def _req_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
