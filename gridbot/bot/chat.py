@@ -35,8 +35,11 @@ class ChatSession:
 
     def _names(self, model: type[Person] | type[Group]) -> list[str]:
         with Session(self.play.engine) as session:
-            rows = session.exec(select(model).where(col(model.active)).order_by(col(model.id))).all()
-            return [row.name for row in rows]
+            if model is Person:
+                people = session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all()
+                return [p.name for p in people]
+            groups = session.exec(select(Group).where(col(Group.active)).order_by(col(Group.id))).all()
+            return [g.name for g in groups]
 
     def _new_output(self) -> list[str]:
         transcript: list[Delivered] = self.play.channel.transcript

@@ -88,7 +88,10 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     except ImportFileError as error:
         print(f"目录文件有误：{error}", file=sys.stderr)
         return 1
-    run_parse(sys.stdin, sys.stdout.write, catalog)
+    def write(line: str) -> None:
+        sys.stdout.write(line)
+
+    run_parse(sys.stdin, write, catalog)
     sys.stdout.flush()
     return 0
 

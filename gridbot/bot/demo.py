@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from gridbot.bot.chat import ChatSession
 from gridbot.clock import SHANGHAI, local
+from gridbot.intents.masking import mask_text
 from gridbot.settings import Settings
 from gridbot.storage.fresh import fresh_store
 
@@ -45,7 +46,7 @@ async def play_demo(settings: Settings, now: datetime, org_loader: Callable[...,
         for person, group, text in demo_script(start):
             await chat.handle(f"/as {person}")
             await chat.handle(f"/in {group}")
-            say(f"\n{person}（{group}）：{text}")
+            say(f"\n{person}（{group}）：{mask_text(text)}")  # the demo prints no personal data whole
             for line in await chat.handle(text.replace("\n", "\\n")):
                 say(line)
         say("\n……第二天早上 08:05 ……")

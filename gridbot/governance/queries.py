@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, or_, select
 
 from gridbot.governance import directives, lookup
@@ -24,7 +26,7 @@ router = Router("queries")
 HISTORY_LINES = 6
 
 
-def event_summary(ctx: Context, event: Event) -> dict[str, object]:
+def event_summary(ctx: Context, event: Event) -> dict[str, Any]:
     assert event.id is not None
     history = ctx.session.exec(
         select(EventHistory).where(EventHistory.event_id == event.id).order_by(col(EventHistory.id))

@@ -4,6 +4,11 @@ The matcher is built once per catalog and cached. Scoring: every keyword found i
 longer keywords more (a four-character keyword is much stronger evidence than a two-character one), earlier
 ones a little more, a repeated keyword less; a keyword shared by several sectors is split between them.
 A keyword inside a longer keyword found at the same place does not count twice.
+
+A sector is only named when it has at least one whole keyword (a two-character piece of a longer keyword is
+too weak alone: the candidates still list such guesses). Confidence is the best sector's lead over the second
+times the strength of its evidence; two or more distinct whole keywords of the best sector, more than any
+other sector has, make it confident however close the scores are.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ _MIN_WORD = 2
 _FRAGMENT_WEIGHT = 0.35
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{3,}$")
 _FUNCTION_CHARS = frozenset("了的在有是不没要一个着把被让给和与就都也还又很太")
+# Two distinct whole keywords of one sector, more than the runner-up has, are corroborating evidence.
+_CORROBORATING_HITS = 2
+_CORROBORATED_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,7 @@ class Matcher:
         entries: dict[str, list[_Entry]] = defaultdict(list)
         self.sector_words: dict[str, str] = {}
         self.item_words: dict[str, tuple[str, str]] = {}
+        keyword_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for sector in catalog.sectors:
             for word in (sector.name, *sector.synonyms):
                 key = word.strip().lower()
@@ -74,7 +83,16 @@ class Matcher:
                     key = word.strip().lower()
                     if len(key) >= _MIN_WORD:
                         entries[key].append(_Entry(sector.name, item.code, 1.0))
-        for fragment, owners in _fragments(entries).items():
+                        keyword_owners[key].add((sector.name, item.code))
+        # An item keyword names an item on its own in a 类别 field only when no other sector claims it.
+        self.keyword_items: dict[str, tuple[str, str]] = {
+            word: next(iter(owners))
+            for word, owners in keyword_owners.items()
+            if len({sector for sector, _ in owners}) == 1 and len(owners) == 1
+        }
+        fragments = _fragments(entries)
+        self.fragment_words = frozenset(fragments)
+        for fragment, owners in fragments.items():
             weight = _FRAGMENT_WEIGHT / math.sqrt(len(owners))
             entries[fragment].extend(_Entry(sector, item, weight) for sector, item in owners)
         self.entries = {word: _spread(found) for word, found in entries.items() if word}
@@ -105,8 +123,14 @@ class Matcher:
 
     def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """Scores per sector and per item code."""
+        sectors, items, _ = self.evidence(text)
+        return sectors, items
+
+    def evidence(self, text: str) -> tuple[dict[str, float], dict[str, float], dict[str, set[str]]]:
+        """Scores per sector and per item code, and the distinct whole keywords (not pieces) of each sector."""
         sectors: dict[str, float] = defaultdict(float)
         items: dict[str, float] = defaultdict(float)
+        whole: dict[str, set[str]] = defaultdict(set)
         seen: dict[str, int] = defaultdict(int)
         size = max(len(text), 1)
         for hit in self.hits(text):
@@ -119,10 +143,14 @@ class Matcher:
                 sectors[entry.sector] += score
                 if entry.item is not None:
                     items[entry.item] += score
-        return sectors, items
+                if hit.word not in self.fragment_words:
+                    whole[entry.sector].add(hit.word)
+        return sectors, items, whole
 
     def named_sector(self, text: str) -> tuple[str, str | None] | None:
-        """What an explicit 类别 field names: a sector (and maybe an item), by name, synonym or keyword."""
+        """What an explicit 类别 field names: a sector (and maybe an item) by its name, a synonym, an item name
+        or an item keyword, or a field that contains a sector name, synonym or item name as a whole word. A
+        field that only shares pieces with the catalog (招商引资) names nothing: it is more text to score."""
         key = text.strip().lower()
         if not key:
             return None
@@ -130,22 +158,25 @@ class Matcher:
             return self.sector_words[key], None
         if key in self.item_words:
             return self.item_words[key]
+        if key in self.keyword_items:
+            return self.keyword_items[key]
         for word in sorted(self.sector_words, key=len, reverse=True):
             if len(word) >= _MIN_WORD and word in key:
                 return self.sector_words[word], None
-        sectors, _ = self.scores(key)
-        if not sectors:
-            return None
-        best = max(sectors, key=lambda s: (sectors[s], -self.sector_order.get(s, 0)))
-        return best, None
+        for word in sorted(self.item_words, key=len, reverse=True):
+            if len(word) > _MIN_WORD and word in key:
+                return self.item_words[word]
+        return None
 
 
 def classify(catalog: Catalog, text: str, category: str | None = None) -> Classification:
     """Sector, item and up to three candidate sectors for a text, an explicit category field first."""
     matcher = matcher_for(catalog)
-    sectors, items = matcher.scores(text)
-    ranked = sorted(sectors, key=lambda s: (-sectors[s], matcher.sector_order.get(s, 0)))
     named = matcher.named_sector(category) if category else None
+    if category and named is None and category.strip() not in text:
+        text = f"{category}\n{text}"  # a category the catalog does not know is one more clue
+    sectors, items, whole = matcher.evidence(text)
+    ranked = sorted(sectors, key=lambda s: (-sectors[s], matcher.sector_order.get(s, 0)))
     if named is not None:
         sector, item = named
         ranked = [sector, *(s for s in ranked if s != sector)]
@@ -155,11 +186,17 @@ def classify(catalog: Catalog, text: str, category: str | None = None) -> Classi
     if not ranked:
         return NO_CLASSIFICATION
     best = ranked[0]
+    if not whole.get(best):  # only pieces of keywords: a guess for the candidates, not a sector
+        return Classification(None, None, tuple(ranked[:3]), 0.0)
     first = sectors[best]
     second = sectors[ranked[1]] if len(ranked) > 1 else 0.0
     margin = (first - second) / first
     strength = 1.0 - math.exp(-first / 6.0)
-    confidence = round(max(0.0, min(1.0, margin * strength)), 3)
+    confidence = margin * strength
+    support = len(whole[best])
+    if support >= _CORROBORATING_HITS and all(len(whole.get(s, ())) < support for s in ranked[1:]):
+        confidence = max(confidence, _CORROBORATED_CONFIDENCE)
+    confidence = round(max(0.0, min(1.0, confidence)), 3)
     return Classification(best, _best_item(catalog, best, items), tuple(ranked[:3]), confidence)
 
 

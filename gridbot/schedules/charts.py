@@ -45,6 +45,7 @@ def sector_chart(title: str, by_sector: Counter[str]) -> str | None:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+    from matplotlib.ticker import MaxNLocator
 
     labels, values = zip(*by_sector.most_common(), strict=True)
     figure, axes = pyplot.subplots(figsize=(6, 0.4 * len(labels) + 1.2), dpi=100)
@@ -53,7 +54,7 @@ def sector_chart(title: str, by_sector: Counter[str]) -> str | None:
         for tick in axes.get_yticklabels():
             tick.set_fontname(font)
         axes.set_title(title, fontname=font)
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

@@ -117,6 +117,9 @@ class AppChannel:
         return self._direct_user(message) or message.bindings["appchat_id"]
 
     async def send(self, message: OutgoingMessage) -> None:
+        if message.image_png:
+            # Images need media/upload first; groups get them through the robot instead.
+            log.info("image not sent by the app (outbox %s): the app channel sends text only", message.outbox_id)
         userid = self._direct_user(message)
         if userid is not None:
             # No enable_duplicate_check: the same short reply ("收到") may rightly go twice within 30 minutes.
@@ -132,5 +135,3 @@ class AppChannel:
             await self.api.post(
                 "appchat/send", {"chatid": chat_id, "msgtype": "text", "text": {"content": piece}, "safe": 0}
             )
-        if message.image_png:
-            log.info("appchat image not sent (outbox %s): the app channel sends text only", message.outbox_id)

@@ -1,0 +1,90 @@
+"""The `gridbot` command line, called as a user would (through `main`), on a throwaway SQLite file."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from gridbot.bot.cli import main
+from tests.conftest import shared_file
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "gridbot.db"
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_demo_builds_the_database_prints_the_tree_and_plays_a_day(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert database.exists()
+    assert "永乐镇" in out and "东村第一网格" in out and "王芳（专职网格员）" in out
+    assert "E1 已办结" in out and "E2 核查通过" in out and "【永乐镇日报】" in out
+    assert "139****5678" in out and "13912345678" not in out
+
+
+def test_import_refuses_a_wrong_grid_with_its_line_and_changes_nothing(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = shared_file("scenarios", "org-example.yaml").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(good.replace("grid: 红旗村二网格}", "grid: 红旗村九网格}", 1), encoding="utf-8")
+    line = next(n for n, text in enumerate(wrong.read_text(encoding="utf-8").splitlines(), 1) if "红旗村九网格" in text)
+
+    assert main(["import", "org", str(wrong)]) == 1
+    error = capsys.readouterr().err
+    assert f"第 {line} 行" in error and "红旗村九网格" in error and "未做任何修改" in error
+    assert main(["org"]) == 0
+    assert "尚未导入组织架构" in capsys.readouterr().out
+
+
+def test_parse_reads_json_lines_and_answers_in_order(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = [
+        json.dumps({"text": "签收 E12", "sent_at": "2026-04-03T09:00:00+08:00"}, ensure_ascii=False),
+        "this is not json",
+        json.dumps({"text": "大家辛苦了"}, ensure_ascii=False),
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["parse"]) == 0
+    outputs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(o["intent"], o["ref"]) for o in outputs] == [("accept", "E12"), ("none", None), ("none", None)]
+
+
+def test_scenario_prints_a_line_per_file_and_a_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.yaml").write_text("title: 坏文件\nsteps: [\n", encoding="utf-8")
+    (tmp_path / "failing.yaml").write_text(
+        shared_file("scenarios", "example-05-silence.yaml").read_text(encoding="utf-8").replace(
+            "  no_reply: true\n- say: 红旗村1组路灯不亮", "  reply: [不会出现的回复]\n- say: 红旗村1组路灯不亮"
+        ),
+        encoding="utf-8",
+    )
+    passing = shared_file("scenarios", "example-01-self-resolved.yaml")
+
+    status = main(["scenario", str(tmp_path), str(passing)])
+
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    assert out[-1] == "1 passed, 2 failed"
+    assert any(line.startswith("FAIL") and "YAML" in line for line in out)
+    assert any(line.startswith("FAIL 示例：闲聊不回复: step 1:") for line in out)
+    assert "PASS 示例：网格员自办结" in out
+
+
+def test_scores_and_departments_print_and_export(database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    scores = tmp_path / "scores.xlsx"
+    assert main(["scores", "2026-04", "--xlsx", str(scores)]) == 0
+    assert "专职网格员排名" in capsys.readouterr().out
+    sheet = load_workbook(scores).active
+    assert sheet is not None and [c.value for c in sheet[1]] == ["名次", "专职网格员", "网格", "得分", "明细"]
+    departments = tmp_path / "departments.xlsx"
+    assert main(["departments", "2026-04", "--xlsx", str(departments)]) == 0
+    assert "城建环保办" in capsys.readouterr().out
+    assert departments.exists()
