@@ -31,7 +31,8 @@ from gridbot.storage.models.events import Event, EventPhoto
 from gridbot.storage.yamlfile import ImportFileError, load_yaml_file
 
 DEFAULT_START = datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -64,10 +65,14 @@ def parse_moment(value: Any) -> datetime:
 
 
 def parse_duration(value: Any) -> timedelta:
-    match = DURATION.match(str(value))
-    if match is None:
-        raise StepFailed(f"时长“{value}”看不懂（应为 30m、2h、3d）")
-    return timedelta(**{UNITS[match.group(2)]: float(match.group(1))})
+    """`30m`, `2h`, `3d`, or combined such as `1h30m` / `2d 4h`."""
+    text = str(value).strip().lower()
+    if not DURATION.match(text):
+        raise StepFailed(f"时长“{value}”看不懂（应为 30m、2h、3d 或 1h30m）")
+    total = timedelta()
+    for amount, unit in DURATION_PART.findall(text):
+        total += timedelta(**{UNITS[unit]: float(amount)})
+    return total
 
 
 def _strings(value: Any, what: str) -> list[str]:

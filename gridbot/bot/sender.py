@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from gridbot.bot.channels.base import Channel, DeliveryError
@@ -82,28 +82,37 @@ class Sender:
     # ---- claiming ----
 
     def claim(self, limit: int = 50) -> list[Claimed]:
+        """Take up to `limit` due rows under a lease. Each row is taken with a compare-and-set on its state and
+        attempt count, so two senders never take the same row, on SQLite (no row locks) as on PostgreSQL."""
         now = self.clock.now()
+        due = or_(
+            (col(OutboxMessage.state) == "pending")
+            & or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now),
+            (col(OutboxMessage.state) == "sending") & (col(OutboxMessage.next_attempt_at) <= now),
+        )
+        claimed: list[Claimed] = []
         with Session(self.engine, expire_on_commit=False) as session:
-            rows = session.exec(
-                select(OutboxMessage)
-                .where(
-                    or_(
-                        (col(OutboxMessage.state) == "pending")
-                        & or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now),
-                        (col(OutboxMessage.state) == "sending") & (col(OutboxMessage.next_attempt_at) <= now),
-                    )
-                )
+            candidates = session.exec(
+                select(OutboxMessage.id, OutboxMessage.state, OutboxMessage.attempts)
+                .where(due)
                 .order_by(col(OutboxMessage.id))
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
-            claimed = []
-            for row in rows:
-                assert row.id is not None
-                row.state, row.next_attempt_at = "sending", now + LEASE
-                row.attempts += 1
-                session.add(row)
-                claimed.append(Claimed(row.id, row.attempts, outgoing(session, row)))
+            for row_id, state, attempts in candidates:
+                taken = session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        col(OutboxMessage.id) == row_id,
+                        col(OutboxMessage.state) == state,
+                        col(OutboxMessage.attempts) == attempts,
+                    )
+                    .values(state="sending", next_attempt_at=now + LEASE, attempts=attempts + 1)
+                )
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    row = session.get(OutboxMessage, row_id, populate_existing=True)
+                    assert row is not None and row.id is not None
+                    claimed.append(Claimed(row.id, row.attempts, outgoing(session, row)))
             session.commit()
         return claimed
 

@@ -5,6 +5,8 @@ Forms, tried in order on the normalised text:
 - a template header 【事件上报】 / [上报];
 - a `#` command (#上报, #签收 E12, #自办结);
 - a command word next to a reference at the very start (签收 E12, E12 签收, 收到 D3);
+- a verdict right after a reference at the very start (E3 属实 → verify, E7 合格 → check, E8 满意 → rate);
+- a report or warning tag at the very end (东村3组路灯不亮了 #上报), like the same tag in front;
 - with a bot mention only: a command word at the start (@网格助手 上报 …).
 Anything else is no trigger: ordinary chat that mentions E12 in passing stays silent.
 """
@@ -45,6 +47,20 @@ _FILLER = re.compile(rf"^(?:{v.alternation(v.COMMAND_FILLERS)})(?=[\s,，:：;�
 _COMPACT_DROP = re.compile(r"[\s,，:：;；、.。!！~～…·]+")
 _CHOOSE = re.compile(rf"^(?:{v.alternation(v.CHOOSE_WORDS)})第?(?P<digit>[1-9])(?:个|项|类|号)?$")
 _OTHER_MENTIONS = re.compile(v.OTHER_MENTION)
+# A verdict word names its command: 属实/通过 → verify, 合格 → check, 满意 → rate (aliases included).
+_VERDICT_KINDS: dict[str, IntentKind] = {word: kind for kind, words in v.VERDICTS.items() for word in words} | {
+    alias: kind
+    for alias, verdict in v.VERDICT_ALIASES.items()
+    for kind, words in v.VERDICTS.items()
+    if verdict in words
+}
+_REF_VERDICT = re.compile(
+    rf"^(?P<ref>{REF_PATTERN}){_GAP}(?P<word>{v.alternation(_VERDICT_KINDS)})(?=了?(?:[\s,，.。;；!！:：]|$))"
+)
+_TAG_KINDS: dict[str, IntentKind] = {
+    word: kind for kind in (IntentKind.REPORT, IntentKind.WARNING) for word in v.FREE_COMMANDS[kind]
+}
+_TRAILING_TAG = re.compile(rf"#\s*(?P<word>{v.alternation(_TAG_KINDS)})#?[\s。.!！~～]*$")
 _ACKS = frozenset(w.lower() for w in v.ACK_WORDS)
 _HELPS = frozenset(w.lower() for w in v.HELP_WORDS)
 _QUERIES = frozenset(w.lower() for w in v.QUERY_WORDS)
@@ -88,15 +104,17 @@ def find_trigger(text: str, mentioned: bool) -> Trigger | None:
     text = _OTHER_MENTIONS.sub("", text, count=1)
     header = _HEADER.match(text)
     if header:
-        return _with_ref_after(
-            v.HEADERS[header["word"]], header["word"], text[header.end() :], allow_ref=False
-        )
+        return _with_ref_after(v.HEADERS[header["word"]], header["word"], text[header.end() :], allow_ref=False)
     hashed = _HASH.match(text)
     if hashed:
         return _from_word(hashed["word"], text[hashed.end() :])
     word_ref = _WORD_REF.match(text)
     if word_ref:
         return _make(word_ref["word"], _ref_of(word_ref), text[word_ref.end() :])
+    verdict = _REF_VERDICT.match(text)
+    if verdict and not (verdict["letter"] in "Dd" and verdict["word"] in _REF_WORD_KINDS):  # D3 通过: approve
+        kind = _VERDICT_KINDS[verdict["word"]]
+        return Trigger(kind, verdict["word"], _ref_of(verdict), text[verdict.start("word") :].strip())
     ref_word = _REF_WORD.match(text)
     if ref_word:
         return _make(ref_word["word"], _ref_of(ref_word), text[ref_word.end() :])
@@ -104,6 +122,9 @@ def find_trigger(text: str, mentioned: bool) -> Trigger | None:
         spoken = _MENTION_WORD.match(text)
         if spoken:
             return _from_word(spoken["word"], text[spoken.end() :])
+    tag = _TRAILING_TAG.search(text)
+    if tag and tag.start() > 0:
+        return _make(tag["word"], None, text[: tag.start()], _TAG_KINDS[tag["word"]])
     return None
 
 

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from gridbot.intents import vocabulary as v
 
 _LABEL_TO_FIELD: dict[str, str] = {label: name for name, labels in v.FIELD_LABELS.items() for label in labels}
-_LABEL = re.compile(
-    rf"(?:^|(?<=[\s,，;；。!！]))(?P<label>{v.alternation(_LABEL_TO_FIELD)})\s?[:：]\s*", re.M
-)
+_LABEL = re.compile(rf"(?:^|(?<=[\s,，;；。!！]))(?P<label>{v.alternation(_LABEL_TO_FIELD)})\s?[:：]\s*", re.M)
 _EDGE_PUNCTUATION = " \t\n,，;；。.、:：!！"
 
-_PHONE = re.compile(r"(?<![\dA-Za-z])(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\dA-Za-z])")
+# A mobile is 11 digits from 13–19, not part of a longer number, and not after an area code (029-, (0913)):
+# 029-13912345678 is a landline form. Landlines (029-12345678) and the 12345 hotline never match.
+_PHONE = re.compile(
+    r"(?<![\dA-Za-z])(?<!(?<!\d)0[1-9]\d[-)）])(?<!(?<!\d)0[1-9]\d\d[-)）])"
+    r"(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\dA-Za-z])"
+)
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
 _PERSON_SPLIT = re.compile(v.PERSON_SEPARATORS)
 _PERSON_TRAILER = re.compile(v.PERSON_TRAILERS)

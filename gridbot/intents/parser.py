@@ -34,9 +34,7 @@ _DURATION = re.compile(
 _REASON_WORDS = {word: reason for reason, words in v.DISTRICT_REASONS.items() for word in words}
 _DISTRICT_REASON = re.compile(v.alternation(_REASON_WORDS))
 _CATEGORY_LABELS = tuple(
-    label
-    for label in v.FIELD_LABELS["category"]
-    if label not in (*v.DIRECTIVE_TITLE_LABELS, *v.DIRECTIVE_KIND_LABELS)
+    label for label in v.FIELD_LABELS["category"] if label not in (*v.DIRECTIVE_TITLE_LABELS, *v.DIRECTIVE_KIND_LABELS)
 )
 
 

@@ -75,6 +75,23 @@ def find_times(text: str, reference: datetime, prefer: Prefer = "past") -> Itera
     yield from sorted(spans, key=lambda s: s.start)
 
 
+_ANY_DAY = datetime(2024, 6, 15, 12, 0, tzinfo=TZ)  # a leap year, so 2月29日 reads as a date too
+
+
+def time_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text tells a time (3月29日上午, 前天, 上周五下午, 8点半, 3天前), whatever its value: the
+    spans other rules must not read as names (红旗村 in 3月29日上午红旗村2组)."""
+    spans: list[tuple[int, int]] = []
+    for found in _EXPRESSION.finditer(text):
+        if found.end() <= found.start():
+            continue
+        part = found["part"]
+        if _resolve(found, _ANY_DAY, "past") is not None or (part is not None and len(part) > 1):
+            spans.append((found.start(), found.end()))  # a bare 上午 is a time too, if not a resolvable one
+    spans.extend((found.start(), found.end()) for found in _AGO.finditer(text))
+    return spans
+
+
 def _resolve_ago(found: re.Match[str], now: datetime) -> TimeSpan | None:
     if found["just_now"] is not None:
         return TimeSpan(found.start(), found.end(), now, True, True)
@@ -176,9 +193,7 @@ def _resolve_clock(groups: dict[str, str | None], part: str | None, has_date: bo
             minute = v.MINUTE_WORDS[groups["minute_word"]]
         # 一点 / 三时 in running text is rarely a clock time: a Chinese hour needs a day, a part of day,
         # minutes or a 左右/多-like word next to it.
-        anchored = (
-            has_date or part is not None or groups["minute"] or groups["minute_word"] or groups["approx"]
-        )
+        anchored = has_date or part is not None or groups["minute"] or groups["minute_word"] or groups["approx"]
         if not hour_text.isascii() and not anchored:
             return None
     if not (0 <= hour <= 24 and 0 <= minute < 60):

@@ -88,3 +88,15 @@ def test_scores_and_departments_print_and_export(database: Path, tmp_path: Path,
     assert main(["departments", "2026-04", "--xlsx", str(departments)]) == 0
     assert "城建环保办" in capsys.readouterr().out
     assert departments.exists()
+
+
+def test_scenario_durations_may_combine_units() -> None:
+    from datetime import timedelta
+
+    from gridbot.bot.scenario import StepFailed, parse_duration
+
+    assert parse_duration("30m") == timedelta(minutes=30)
+    assert parse_duration("1h30m") == timedelta(hours=1, minutes=30)
+    assert parse_duration("2d 4h") == timedelta(days=2, hours=4)
+    with pytest.raises(StepFailed, match="看不懂"):
+        parse_duration("soon")

@@ -75,16 +75,17 @@ class CallbackEndpoint:
             echostr = request.query.get("echostr", "").replace(" ", "+")
             if not echostr:
                 raise CallbackRejected("missing echostr", 400)
-            plaintext = self.open(signed, echostr)
+            plaintext, _ = self.open(signed, echostr)
         except CallbackRejected as error:
             return rejection(error)
         return web.Response(body=plaintext.encode("utf-8"), content_type="text/plain")
 
-    def open(self, signed: Signed, encrypted: str) -> str:
-        """Verify the signature, then the timestamp window and nonce, then decrypt."""
+    def open(self, signed: Signed, encrypted: str) -> tuple[str, bool]:
+        """Verify the signature, then the timestamp window and nonce, then decrypt; also says whether the request
+        is new (False: a replay of one already accepted)."""
         self.crypto.verify(signed.signature, signed.timestamp, signed.nonce, encrypted)
-        self.guard.check(signed.timestamp, signed.nonce, signed.signature)
-        return self.crypto.decrypt(encrypted)
+        fresh = self.guard.check(signed.timestamp, signed.nonce, signed.signature)
+        return self.crypto.decrypt(encrypted), fresh
 
     async def receive(
         self,
@@ -97,11 +98,12 @@ class CallbackEndpoint:
         try:
             signed = signed_query(request)
             body = await read_limited(request, self.max_body)
-            plaintext = self.open(signed, envelope(body))
+            plaintext, fresh = self.open(signed, envelope(body))
             message = parse(plaintext)
         except CallbackRejected as error:
             return rejection(error)
-        if message is None:
+        if message is None or not fresh:
+            # Events are acknowledged and ignored; a replayed request was stored the first time: answer, do nothing.
             return web.Response(status=200)
         return await _store(
             message, ingest, lambda: self.guard.forget(signed.timestamp, signed.nonce, signed.signature)

@@ -39,7 +39,9 @@ class ReplayGuard:
         self.window = window
         self.seen: OrderedDict[tuple[str, str, str], float] = OrderedDict()
 
-    def check(self, timestamp: str, nonce: str, signed: str) -> None:
+    def check(self, timestamp: str, nonce: str, signed: str) -> bool:
+        """True for a new request; False for a replay of one already accepted (a platform retry after our answer
+        was lost): it must not be processed again, and answering it 200 stops WeCom from retrying."""
         try:
             moment = int(timestamp)
         except ValueError:
@@ -49,10 +51,11 @@ class ReplayGuard:
             raise CallbackRejected("timestamp outside the window", 403)
         key = (timestamp, nonce, signed)
         if key in self.seen:
-            raise CallbackRejected("replayed nonce", 403)
+            return False
         self.seen[key] = now
         while len(self.seen) > NONCE_CACHE_SIZE or (self.seen and next(iter(self.seen.values())) < now - self.window):
             self.seen.popitem(last=False)
+        return True
 
     def forget(self, timestamp: str, nonce: str, signed: str) -> None:
         """Let the same request through again: it was not stored (database down, 5xx), so WeCom's retry must pass."""

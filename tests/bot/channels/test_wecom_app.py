@@ -217,12 +217,16 @@ async def test_stale_timestamp_is_403(make_client: MakeClient, ingest: Recorder)
     await assert_rejected(await client.post("/wecom/app", params=query, data=body), 403, ingest)
 
 
-async def test_replayed_nonce_is_403(make_client: MakeClient, ingest: Recorder) -> None:
+async def test_a_replayed_request_is_answered_200_and_not_processed_again(
+    make_client: MakeClient, ingest: Recorder
+) -> None:
     client = await make_client()
     query, body = wechatpy_callback(text_xml())
     assert (await client.post("/wecom/app", params=query, data=body)).status == 200
     ingest.calls = 0
-    await assert_rejected(await client.post("/wecom/app", params=query, data=body), 403, ingest)
+    replayed = await client.post("/wecom/app", params=query, data=body)
+    assert replayed.status == 200 and await replayed.text() == ""
+    assert ingest.calls == 0
 
 
 async def test_non_base64_encrypt_is_400(make_client: MakeClient, ingest: Recorder) -> None:
