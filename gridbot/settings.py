@@ -40,12 +40,14 @@ class Settings(BaseSettings):
     directive_ack_hours: float = 2.0
     silent_grid_days: int = 7
     center_dispatch_hours: float = 4.0
+    warning_match_hours: float = 72.0  # a warning this long before an external record counts as its warning
     score_rules: dict[str, float] = Field(
         default_factory=lambda: {
             "report": 1.0,  # a report by the grid's 专职网格员
             "self_resolved": 1.0,  # closed in the grid (自办结)
             "warning_timely_true": 3.0,  # a warning verified 属实 and not late
             "warning_late": -2.0,  # 迟报
+            "warning_missed": -3.0,  # 未报: an imported warning-type record with no warning from the grid before it
             "unqualified": -3.0,  # 抽查不合格
             "task_on_time": 1.0,  # a directive task done before its deadline
             "task_overdue": -1.0,  # a directive task not done by its deadline

@@ -49,9 +49,7 @@ def _postgres_schema() -> Iterator[Engine | None]:
 
 
 @pytest.fixture(params=[BACKEND])
-def engine(
-    request: pytest.FixtureRequest, tmp_path: Path, _postgres_schema: Engine | None
-) -> Iterator[Engine]:
+def engine(request: pytest.FixtureRequest, tmp_path: Path, _postgres_schema: Engine | None) -> Iterator[Engine]:
     """A fresh, empty store on the backend under test."""
     if request.param == "sqlite":
         sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'gridbot.db'}")

@@ -25,7 +25,9 @@ def load_example_org(engine: Engine, extra: str = "") -> None:
         import_org_node(session, load_yaml_text(text), now=START)
 
 
-def text_message(text: str, by: str, group: str, *, at: datetime = START, message_id: str | None = None) -> IncomingMessage:
+def text_message(
+    text: str, by: str, group: str, *, at: datetime = START, message_id: str | None = None
+) -> IncomingMessage:
     return IncomingMessage(
         channel="simulator",
         message_id=message_id or f"t{next(_ids)}",

@@ -62,7 +62,7 @@ class ChatSession:
                 return ["、".join(self._names(Group))]
             if command == "/as":
                 if argument not in self._names(Person):
-                    return [f"（注意：{argument} 不在组织架构中，将作为未登记的人发言）"] + self._set_person(argument)
+                    return [f"（注意：{argument} 不在组织架构中，将作为未登记的人发言）", *self._set_person(argument)]
                 return self._set_person(argument)
             if command == "/in":
                 if argument not in self._names(Group):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gridbot.bot.records import import_records_file
 from gridbot.clock import SystemClock
 from gridbot.settings import Settings, load_settings
 from gridbot.storage.catalog_file import load_catalog_file, load_default_catalog
@@ -43,6 +44,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.kind == "org":
             report = import_org_file(engine, path, now=now)
             print(f"导入组织架构完成：{report.summary()}")
+        elif args.kind == "records":
+            imported, missed = import_records_file(engine, path, now=now, settings=settings)
+            print(f"导入外部记录完成：新增 {imported} 条摸排任务，其中未报预警 {missed} 条")
         else:
             changes = import_catalog_file(engine, path, now=now)
             summary = "，".join(f"{k} {v}" for k, v in changes.items()) or "事项目录无变化"
@@ -88,6 +92,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     except ImportFileError as error:
         print(f"目录文件有误：{error}", file=sys.stderr)
         return 1
+
     def write(line: str) -> None:
         sys.stdout.write(line)
 
@@ -232,8 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="升级到最新结构").set_defaults(handler=cmd_db_upgrade)
 
-    imp = sub.add_parser("import", help="导入组织架构或事项目录（YAML）")
-    imp.add_argument("kind", choices=["org", "catalog"])
+    imp = sub.add_parser("import", help="导入组织架构、事项目录或外部记录（12345、警情、信访）（YAML）")
+    imp.add_argument("kind", choices=["org", "catalog", "records"])
     imp.add_argument("file")
     imp.set_defaults(handler=cmd_import)
 

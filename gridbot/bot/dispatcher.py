@@ -103,9 +103,7 @@ class Dispatcher:
             now=self.clock.now(),
             settings=self.settings,
             catalog=self.catalog(session),
-            actor=Actor(person, tuple(org_repo.current_roles(session, person.id)))
-            if person and person.id
-            else None,
+            actor=Actor(person, tuple(org_repo.current_roles(session, person.id))) if person and person.id else None,
             group=group,
             message=message,
         )

@@ -40,7 +40,9 @@ class Metrics:
             "gridbot_messages_in", "Incoming messages stored", ["channel"], registry=self.registry
         )
         self.duplicates = Counter(
-            "gridbot_duplicate_messages", "Incoming messages already stored (platform retries)", ["channel"],
+            "gridbot_duplicate_messages",
+            "Incoming messages already stored (platform retries)",
+            ["channel"],
             registry=self.registry,
         )
         self.sent = Counter("gridbot_messages_sent", "Outbox messages delivered", ["channel"], registry=self.registry)

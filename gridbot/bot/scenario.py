@@ -151,9 +151,8 @@ async def _say(play: ScenarioPlay, step: dict[str, Any]) -> None:
     inbox_id = await play.send(step, "text", str(step["say"]))
     replies = play.replies(inbox_id, str(step["in"]))
     shown = " | ".join(play.channel.render(r) for r in replies) or "（无回复）"
-    if step.get("no_reply"):
-        if replies:
-            raise StepFailed(f"期望不回复，实际回复：{shown}")
+    if step.get("no_reply") and replies:
+        raise StepFailed(f"期望不回复，实际回复：{shown}")
     expected = _strings(step.get("reply"), "reply")
     text = "\n".join(play.channel.render(r) for r in replies)
     missing = [s for s in expected if s not in text]

@@ -7,6 +7,7 @@ share the work; a claim whose process died is taken again when its lease runs ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -161,7 +162,9 @@ class Sender:
             message = item.message
             channel = self.route(message)
             if channel is None:
-                await asyncio.to_thread(self._finish, item.row_id, "undeliverable", error="no channel bound to this group")
+                await asyncio.to_thread(
+                    self._finish, item.row_id, "undeliverable", error="no channel bound to this group"
+                )
                 log.warning("outbox %s: no channel reaches %s", item.row_id, message.conversation)
                 continue
             key = (channel.name, channel.target(message))
@@ -190,8 +193,12 @@ class Sender:
         self.metrics.send_failures.labels(channel.name, kind).inc()
         reason = mask_text(str(error))
         if error.config:
-            log.error("ALERT outbox %s via %s: configuration error, message kept as failed: %s", item.row_id,
-                      channel.name, reason)
+            log.error(
+                "ALERT outbox %s via %s: configuration error, message kept as failed: %s",
+                item.row_id,
+                channel.name,
+                reason,
+            )
             await asyncio.to_thread(self._finish, item.row_id, "failed", error=reason)
         elif error.retry and item.attempts < self.settings.send_max_attempts:
             log.warning("outbox %s via %s: %s; retrying", item.row_id, channel.name, reason)
@@ -209,7 +216,5 @@ class Sender:
             except Exception:
                 log.exception("sender: batch failed (store unavailable?)")
             self.wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
-            except TimeoutError:
-                pass

@@ -848,3 +848,15 @@ def ranking(place: str, period: str, rows: Sequence[tuple[int, str, str, float]]
     """`rows`: (rank, name, grid, score), best first; equal scores share a rank."""
     lines = "\n".join(f"{rank}. {name}（{grid}）{score:g} 分" for rank, name, grid, score in rows)
     return f"🏆【{place}专职网格员排名】{period}\n{lines or '本月无得分记录'}"
+
+
+# ---- imported records ---------------------------------------------------------------------------------------------
+
+
+@template("investigation_task")
+def investigation_task(ref: str, source: str, description: str, occurred_at: datetime, missed: bool) -> str:
+    note = "\n该事项属预警类，本网格事前未预警，记为未报。" if missed else ""
+    return (
+        f"🔎【摸排任务】{ref}（来源：{source}，{when(occurred_at)}）\n{description}\n"
+        f"请核实情况后发：办结 {ref} 摸排结果{note}"
+    )

@@ -43,8 +43,7 @@ class Actor:
     def holds(self, role: Role, **scope: int | None) -> bool:
         """True when the actor holds `role` with every given scope column equal."""
         return any(
-            a.role == role.value and all(getattr(a, key) == value for key, value in scope.items())
-            for a in self.roles
+            a.role == role.value and all(getattr(a, key) == value for key, value in scope.items()) for a in self.roles
         )
 
     def scopes(self, role: Role, key: str) -> set[int]:
@@ -69,9 +68,7 @@ class Context:
     def reply(self, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
         self.notices.append(Notice(template, params, reply=True, mentions=tuple(mentions)))
 
-    def post(
-        self, group: Group | None, template: str, *, mentions: Iterable[int] = (), **params: Any
-    ) -> None:
+    def post(self, group: Group | None, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
         """Post into a group; a missing group (not in the organisation) is skipped."""
         if group is None or group.id is None:
             return

@@ -61,9 +61,7 @@ def center_group_of(session: Session, event: Event) -> Group | None:
 
 
 def department_staff_ids(session: Session, department_id: int) -> list[int]:
-    return [
-        p.id for p in org_repo.people_with_role(session, Role.DEPT_STAFF, department_id=department_id) if p.id
-    ]
+    return [p.id for p in org_repo.people_with_role(session, Role.DEPT_STAFF, department_id=department_id) if p.id]
 
 
 def holder_name(session: Session, event: Event) -> str:

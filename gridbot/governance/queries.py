@@ -80,9 +80,7 @@ def todo(ctx: Context) -> None:
     grid_ids = actor.scopes(Role.GRID_WORKER, "grid_id") | actor.scopes(Role.PART_TIME, "grid_id")
     if grid_ids:
         conditions.append((col(Event.grid_id).in_(grid_ids)) & (col(Event.status) == EventStatus.OPEN))
-    department_ids = actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(
-        Role.FRONTLINE, "department_id"
-    )
+    department_ids = actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(Role.FRONTLINE, "department_id")
     if department_ids:
         conditions.append(
             col(Event.department_id).in_(department_ids)
@@ -101,11 +99,7 @@ def todo(ctx: Context) -> None:
             ((col(Event.level) == 3) | col(Event.warning))
             & col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
         )
-    events = (
-        ctx.session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all()
-        if conditions
-        else []
-    )
+    events = ctx.session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all() if conditions else []
     tasks = directives.todo_lines(ctx)
     items = [
         {

@@ -61,9 +61,7 @@ def _reminder_stages(ctx: Context, subject: str, kind: str, start: datetime, due
 def _event_deadlines(ctx: Context) -> Iterator[tuple[Event, list[Stage]]]:
     live = ctx.session.exec(
         select(Event).where(
-            col(Event.status).in_(
-                [EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED, EventStatus.ACCEPTED]
-            )
+            col(Event.status).in_([EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED, EventStatus.ACCEPTED])
         )
     ).all()
     for event in live:
@@ -90,9 +88,7 @@ def _event_deadlines(ctx: Context) -> Iterator[tuple[Event, list[Stage]]]:
 
 def _task_deadlines(ctx: Context) -> Iterator[tuple[DirectiveTask, list[Stage]]]:
     tasks = ctx.session.exec(
-        select(DirectiveTask).where(
-            col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED])
-        )
+        select(DirectiveTask).where(col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED]))
     ).all()
     for task in tasks:
         subject = f"T{task.id}"
@@ -192,9 +188,7 @@ def _announce_event(ctx: Context, event: Event, stage: Stage) -> None:
         )
         return
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
-    department_group = (
-        lookup.department_group(ctx.session, event.department_id) if event.department_id else None
-    )
+    department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
     staff = lookup.department_staff_ids(ctx.session, event.department_id) if event.department_id else []
     name = department.name if department else ""
     accepting = stage.stage.startswith("accept")

@@ -24,9 +24,7 @@ def at(day: date, clock_time: time) -> datetime:
 
 
 def day_period(day: date) -> Period:
-    return Period(
-        day.isoformat(), f"{day.month}月{day.day}日", at(day, time()), at(day + timedelta(days=1), time())
-    )
+    return Period(day.isoformat(), f"{day.month}月{day.day}日", at(day, time()), at(day + timedelta(days=1), time()))
 
 
 def week_period(monday: date) -> Period:
@@ -42,9 +40,7 @@ def week_period(monday: date) -> Period:
 
 def month_period(first: date) -> Period:
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return Period(
-        f"{first:%Y-%m}", f"{first.year}年{first.month}月", at(first, time()), at(following, time())
-    )
+    return Period(f"{first:%Y-%m}", f"{first.year}年{first.month}月", at(first, time()), at(following, time()))
 
 
 def month_of(key: str) -> Period:
@@ -52,9 +48,7 @@ def month_of(key: str) -> Period:
     return month_period(date(int(year), int(month), 1))
 
 
-def schedule(
-    kind: str, clock_time: time, after: datetime, until: datetime
-) -> Iterator[tuple[datetime, Period]]:
+def schedule(kind: str, clock_time: time, after: datetime, until: datetime) -> Iterator[tuple[datetime, Period]]:
     """Each moment in (after, until] at which a `kind` job runs, with the period it reports on."""
     day = after.astimezone(SHANGHAI).date()
     last = until.astimezone(SHANGHAI).date()

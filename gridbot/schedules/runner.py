@@ -41,20 +41,15 @@ class DueWork:
         for job in PERIODIC:
             kind = "monthly" if job == "ranking" else job
             found += [
-                (job, moment, period)
-                for moment, period in schedule(kind, self.settings.digest_time, after, until)
+                (job, moment, period) for moment, period in schedule(kind, self.settings.digest_time, after, until)
             ]
         return found
 
     def _context(self, session: Session, moment: datetime) -> Context:
-        return Context(
-            session=session, now=moment, settings=self.settings, catalog=ensure_catalog(session, now=moment)
-        )
+        return Context(session=session, now=moment, settings=self.settings, catalog=ensure_catalog(session, now=moment))
 
     def _last_run(self, session: Session) -> datetime | None:
-        row = session.exec(
-            select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])
-        ).first()
+        row = session.exec(select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])).first()
         return row.ran_at if row is not None else self._since
 
     def next_due(self, after: datetime, until: datetime) -> datetime | None:
@@ -90,9 +85,7 @@ class DueWork:
         log.info("due work ran at %s", moment.astimezone(SHANGHAI).isoformat())
 
     def _remember(self, session: Session, moment: datetime) -> None:
-        row = session.exec(
-            select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])
-        ).first()
+        row = session.exec(select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])).first()
         if row is None:
             row = JobRun(job=LAST_RUN[0], period=LAST_RUN[1], ran_at=moment)
         elif moment > row.ran_at:

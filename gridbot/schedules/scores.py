@@ -17,6 +17,7 @@ from gridbot.storage import org_repo
 from gridbot.storage.models.directives import DirectiveTask, TaskStatus
 from gridbot.storage.models.events import Closure, Event, EventHistory, EventStatus
 from gridbot.storage.models.org import Person, Role
+from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.models.timing import ScoreEntry
 
 
@@ -60,6 +61,9 @@ def _facts(session: Session, now: datetime) -> list[tuple[int, str, str, int | N
                 facts.append((worker, "task_on_time", subject, task.event_id, task.directive_id, task.done_at))
             elif task.deadline <= now and (task.done_at is None or task.done_at > task.deadline):
                 facts.append((worker, "task_overdue", subject, task.event_id, task.directive_id, task.deadline))
+    for record in session.exec(select(ExternalRecord).where(col(ExternalRecord.missed))).all():
+        for worker in _workers(session, record.grid_id):
+            facts.append((worker, "warning_missed", f"R{record.id}", record.event_id, None, record.occurred_at))
     return facts
 
 

@@ -85,18 +85,14 @@ def _item(node: Node, sector: str) -> CatalogItem:
     name = _text(node, "name", where)
     keywords = _words(_require(node, "keywords", where), f"{where}的关键词")
     if len(keywords) < MIN_KEYWORDS:
-        raise ImportFileError(
-            f"{where}的关键词至少 {MIN_KEYWORDS} 个，实际只有 {len(keywords)} 个", node.line
-        )
+        raise ImportFileError(f"{where}的关键词至少 {MIN_KEYWORDS} 个，实际只有 {len(keywords)} 个", node.line)
     closure_node = node.get("closure")
     closure_text = str(closure_node.value) if closure_node is not None else ClosureStandard.RESOLUTION.value
     try:
         closure = ClosureStandard(closure_text)
     except ValueError:
         line = closure_node.line if closure_node is not None else node.line
-        raise ImportFileError(
-            f"{where}的办结标准“{closure_text}”无效，应为 coordination 或 resolution", line
-        ) from None
+        raise ImportFileError(f"{where}的办结标准“{closure_text}”无效，应为 coordination 或 resolution", line) from None
     accept_hours = _hours(node, "accept_hours", 2.0, where)
     resolve_hours = _hours(node, "resolve_hours", 72.0, where)
     if accept_hours > resolve_hours:
@@ -148,9 +144,7 @@ def catalog_from_node(root: Node) -> Catalog:
         for item_node in items_node.value:
             item = _item(item_node, name)
             if item.code in seen_codes:
-                raise ImportFileError(
-                    f"小类代码“{item.code}”重复（第 {seen_codes[item.code]} 行已有）", item_node.line
-                )
+                raise ImportFileError(f"小类代码“{item.code}”重复（第 {seen_codes[item.code]} 行已有）", item_node.line)
             seen_codes[item.code] = item_node.line
             items.append(item)
         synonyms = _words(sector_node.get("synonyms"), f"大类“{name}”的同义词")

@@ -159,9 +159,7 @@ def _check_items(node: Node | None, what: str, item_codes: frozenset[str]) -> tu
     return tuple(items)
 
 
-def _department(
-    node: Node, level: str, town: str | None, names: _Names, item_codes: frozenset[str]
-) -> DepartmentSpec:
+def _department(node: Node, level: str, town: str | None, names: _Names, item_codes: frozenset[str]) -> DepartmentSpec:
     node = _mapping(node, "部门", node.line)
     name = _name(node, "name", "部门")
     names.add(name, node.line)
@@ -195,9 +193,7 @@ def parse_org(root: Node, item_codes: frozenset[str]) -> OrgSpec:
         town = _name(town_node, "name", "镇")
         town_names.add(town, town_node.line)
         spec.towns.append(
-            TownSpec(
-                town, _name(town_node, "center_group", f"镇“{town}”"), _optional(town_node, "leaders_group")
-            )
+            TownSpec(town, _name(town_node, "center_group", f"镇“{town}”"), _optional(town_node, "leaders_group"))
         )
         for node in _list(town_node.get("departments"), f"镇“{town}”的 departments"):
             spec.departments.append(_department(node, "town", town, department_names, item_codes))

@@ -39,9 +39,7 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return bool(
-            self.created or self.updated or self.deactivated or self.roles_started or self.roles_ended
-        )
+        return bool(self.created or self.updated or self.deactivated or self.roles_started or self.roles_ended)
 
     def summary(self) -> str:
         if not self.changed:
@@ -165,9 +163,7 @@ def apply_org(session: Session, spec: OrgSpec, *, now: datetime, actor: str = "i
         up.upsert(Group, "群", name, **values)
     up.deactivate_missing(Group, "群", set(groups))
 
-    people = {
-        p.name: up.upsert(Person, "人员", p.name, userid=p.userid, mobile=p.mobile) for p in spec.people
-    }
+    people = {p.name: up.upsert(Person, "人员", p.name, userid=p.userid, mobile=p.mobile) for p in spec.people}
     up.deactivate_missing(Person, "人员", set(people))
 
     _apply_roles(session, spec, people, grids, villages, departments, towns, district, now, report)

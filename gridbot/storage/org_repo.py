@@ -42,9 +42,7 @@ def group_by_binding(session: Session, key: str, value: str) -> Group | None:
 def current_roles(session: Session, person_id: int) -> list[RoleAssignment]:
     return list(
         session.exec(
-            select(RoleAssignment).where(
-                RoleAssignment.person_id == person_id, col(RoleAssignment.valid_to).is_(None)
-            )
+            select(RoleAssignment).where(RoleAssignment.person_id == person_id, col(RoleAssignment.valid_to).is_(None))
         ).all()
     )
 
@@ -140,9 +138,7 @@ def group_of(session: Session, kind: GroupKind, **place: int) -> Group | None:
 
 def grids_of_village(session: Session, village_id: int) -> list[Grid]:
     return list(
-        session.exec(
-            select(Grid).where(Grid.village_id == village_id, col(Grid.active)).order_by(col(Grid.id))
-        ).all()
+        session.exec(select(Grid).where(Grid.village_id == village_id, col(Grid.active)).order_by(col(Grid.id))).all()
     )
 
 

@@ -20,7 +20,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_demo_builds_the_database_prints_the_tree_and_plays_a_day(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_builds_the_database_prints_the_tree_and_plays_a_day(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert database.exists()
@@ -44,7 +46,9 @@ def test_import_refuses_a_wrong_grid_with_its_line_and_changes_nothing(
     assert "尚未导入组织架构" in capsys.readouterr().out
 
 
-def test_parse_reads_json_lines_and_answers_in_order(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_parse_reads_json_lines_and_answers_in_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = [
         json.dumps({"text": "签收 E12", "sent_at": "2026-04-03T09:00:00+08:00"}, ensure_ascii=False),
         "this is not json",
@@ -59,9 +63,9 @@ def test_parse_reads_json_lines_and_answers_in_order(monkeypatch: pytest.MonkeyP
 def test_scenario_prints_a_line_per_file_and_a_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "broken.yaml").write_text("title: 坏文件\nsteps: [\n", encoding="utf-8")
     (tmp_path / "failing.yaml").write_text(
-        shared_file("scenarios", "example-05-silence.yaml").read_text(encoding="utf-8").replace(
-            "  no_reply: true\n- say: 红旗村1组路灯不亮", "  reply: [不会出现的回复]\n- say: 红旗村1组路灯不亮"
-        ),
+        shared_file("scenarios", "example-05-silence.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  no_reply: true\n- say: 红旗村1组路灯不亮", "  reply: [不会出现的回复]\n- say: 红旗村1组路灯不亮"),
         encoding="utf-8",
     )
     passing = shared_file("scenarios", "example-01-self-resolved.yaml")
@@ -76,7 +80,9 @@ def test_scenario_prints_a_line_per_file_and_a_total(tmp_path: Path, capsys: pyt
     assert "PASS 示例：网格员自办结" in out
 
 
-def test_scores_and_departments_print_and_export(database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scores_and_departments_print_and_export(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo"]) == 0
     capsys.readouterr()
     scores = tmp_path / "scores.xlsx"

@@ -33,7 +33,9 @@ async def serving(
     load_example_org(engine, BINDINGS)
     async with running_bridge(SECRET) as bridge:
         settings = Settings(
-            gateway_secret=SECRET, gateway_url=bridge.url, max_body_bytes=max_body_bytes  # type: ignore[arg-type]
+            gateway_secret=SECRET,
+            gateway_url=bridge.url,
+            max_body_bytes=max_body_bytes,  # type: ignore[arg-type]
         )
         app = await build_app(settings, engine, SystemClock(), run_scheduler=False)
         client = TestClient(TestServer(app, host="127.0.0.1"))

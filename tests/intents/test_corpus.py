@@ -80,9 +80,7 @@ def test_corpus_meets_the_bar(catalog: Catalog) -> None:
         sent_at = datetime.fromisoformat(case["sent_at"]) if case.get("sent_at") else None
         intent = parse(case["text"], sent_at, catalog)
         short = case["text"].replace("\n", " ")[:40]
-        intents.add(
-            intent.kind.value == expect["intent"], f"{short} → {intent.kind.value} ≠ {expect['intent']}"
-        )
+        intents.add(intent.kind.value == expect["intent"], f"{short} → {intent.kind.value} ≠ {expect['intent']}")
         refs.add(intent.ref == expect.get("ref"), f"{short} → {intent.ref} ≠ {expect.get('ref')}")
         if expect["intent"] == IntentKind.NONE.value:
             silent.add(intent.kind is IntentKind.NONE, f"{short} → {intent.kind.value}")
@@ -92,9 +90,7 @@ def test_corpus_meets_the_bar(catalog: Catalog) -> None:
             top3.add(bool(accepted & set(intent.candidates)), f"{short} → {intent.candidates}")
         for key in FIELD_KEYS:
             if key in expect:
-                fields.add(
-                    _field_ok(key, expect[key], intent), f"{short} {key}: {intent.fields} ≠ {expect[key]}"
-                )
+                fields.add(_field_ok(key, expect[key], intent), f"{short} {key}: {intent.fields} ≠ {expect[key]}")
     figures = {
         "intent accuracy": (intents, 0.97),
         "ref accuracy": (refs, 0.99),

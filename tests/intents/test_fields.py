@@ -138,6 +138,4 @@ def test_directive_whole_town_is_one_target(catalog: Catalog) -> None:
     intent = parse("【指令】\n标题：高龄补贴信息采集\n网格：全镇\n时限：4月20日", SENT_AT, catalog)
     assert intent.fields.targets == ("全镇",)
     assert intent.fields.title == "高龄补贴信息采集"
-    assert intent.fields.deadline is not None and intent.fields.deadline.isoformat().startswith(
-        "2026-04-20T23:59"
-    )
+    assert intent.fields.deadline is not None and intent.fields.deadline.isoformat().startswith("2026-04-20T23:59")

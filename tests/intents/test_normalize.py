@@ -28,9 +28,7 @@ def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize(raw).text == expected
 
 
-@pytest.mark.parametrize(
-    "raw", ["@网格助手 收到", "@网格助手\n收到", "@网格助手\u2005收到", "收到 @网格助手"]
-)
+@pytest.mark.parametrize("raw", ["@网格助手 收到", "@网格助手\n收到", "@网格助手\u2005收到", "收到 @网格助手"])
 def test_bot_mention_is_removed_and_remembered(raw: str) -> None:
     result = normalize(raw)
     assert result.text == "收到"

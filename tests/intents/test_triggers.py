@@ -65,9 +65,7 @@ def test_references_in_every_form(catalog: Catalog, text: str) -> None:
     assert intent.ref == "E12"
 
 
-@pytest.mark.parametrize(
-    "text", ["收到", "好的", "收到👌", "好的收到", "明白", "收到了", "@网格助手 收到", "收到！"]
-)
+@pytest.mark.parametrize("text", ["收到", "好的", "收到👌", "好的收到", "明白", "收到了", "@网格助手 收到", "收到！"])
 def test_bare_acknowledgement_is_accept_without_reference(catalog: Catalog, text: str) -> None:
     intent = parse(text, SENT_AT, catalog)
     assert (intent.kind, intent.ref) == (K.ACCEPT, None)

@@ -57,9 +57,7 @@ def write_catalog(tmp_path: Path, plain: dict[str, object]) -> Path:
     return path
 
 
-def test_importing_a_catalog_stores_it_and_reimporting_changes_nothing(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_importing_a_catalog_stores_it_and_reimporting_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     path = write_catalog(tmp_path, catalog_to_plain(load_default_catalog()))
     changes = import_catalog_file(engine, path, now=NOW)
     assert changes["新增小类"] == len(load_default_catalog().items)

@@ -17,9 +17,7 @@ from gridbot.storage.org_views import org_tree
 from gridbot.storage.yamlfile import ImportFileError
 from tests.conftest import shared_file
 
-MA_TING = (
-    '{name: 马婷, userid: mating, mobile: "13900000012", roles: [{role: grid_worker, grid: 红旗村二网格}]}'
-)
+MA_TING = '{name: 马婷, userid: mating, mobile: "13900000012", roles: [{role: grid_worker, grid: 红旗村二网格}]}'
 NOW = datetime(2026, 4, 1, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)
 
@@ -82,9 +80,7 @@ def test_reimporting_the_same_file_changes_nothing(engine: Engine, tmp_path: Pat
     assert snapshot(engine) == before
 
 
-def test_a_changed_file_updates_by_name_and_ends_vanished_roles_keeping_history(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_changed_file_updates_by_name_and_ends_vanished_roles_keeping_history(engine: Engine, tmp_path: Path) -> None:
     original = example_text()
     import_org_file(engine, write(tmp_path, original), now=NOW)
     changed = (
@@ -163,9 +159,7 @@ REJECTIONS = [
     pytest.param("department: 综合执法队}", "department: 综合治理队}", "综合治理队", id="unknown-department"),
     pytest.param("center: 永乐镇}", "center: 长乐镇}", "长乐镇", id="unknown-center"),
     pytest.param("sectors: [综治, 信访, 警务]", "sectors: [综治, 信访, 治安]", "治安", id="unknown-sector"),
-    pytest.param(
-        "{name: 高峰, userid: gaofeng,", "{name: 刘洋, userid: gaofeng,", "刘洋", id="duplicate-person"
-    ),
+    pytest.param("{name: 高峰, userid: gaofeng,", "{name: 刘洋, userid: gaofeng,", "刘洋", id="duplicate-person"),
     pytest.param(
         "{name: 红旗村二网格, group: 红旗村二网格群",
         "{name: 红旗村一网格, group: 红旗村二网格群",
@@ -198,9 +192,7 @@ def test_a_wrong_file_is_refused_with_its_line_and_value_and_changes_nothing(
 
 
 def test_a_wrong_file_into_an_empty_store_leaves_it_empty(engine: Engine, tmp_path: Path) -> None:
-    wrong = example_text().replace(
-        "{role: grid_worker, grid: 红旗村二网格}", "{role: grid_worker, grid: 红旗村五网格}"
-    )
+    wrong = example_text().replace("{role: grid_worker, grid: 红旗村二网格}", "{role: grid_worker, grid: 红旗村五网格}")
     before = snapshot(engine)
 
     with pytest.raises(ImportFileError, match="红旗村五网格"):
@@ -225,9 +217,7 @@ def test_bindings_attach_channels_to_named_groups(engine: Engine, tmp_path: Path
     assert group.bindings == {"wecom_chat_id": "wrkABC", "robot_key": "k-1"}
 
     with pytest.raises(ImportFileError, match="白云群"):
-        import_org_file(
-            engine, write(tmp_path, content.replace("红旗村一网格群: {", "白云群: {"), "b.yaml"), now=NOW
-        )
+        import_org_file(engine, write(tmp_path, content.replace("红旗村一网格群: {", "白云群: {"), "b.yaml"), now=NOW)
 
 
 def test_the_demo_organisation_covers_every_role_and_sector(engine: Engine) -> None:

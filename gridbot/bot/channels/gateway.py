@@ -153,11 +153,14 @@ class GatewayChannel:
             SIGNATURE_HEADER: sign(self.secret, timestamp, body),
         }
         try:
-            async with self.http.post(self.url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=10)) as r:
+            async with self.http.post(
+                self.url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+            ) as r:
                 if r.status >= 500 or r.status == 429:
                     raise DeliveryError(f"bridge answered {r.status}", retry=True)
                 if r.status >= 400:
-                    raise DeliveryError(f"bridge refused the message ({r.status})", retry=False,
-                                        config=r.status in (401, 403, 404))
+                    raise DeliveryError(
+                        f"bridge refused the message ({r.status})", retry=False, config=r.status in (401, 403, 404)
+                    )
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryError(f"bridge unreachable: {type(error).__name__}", retry=True) from None

@@ -29,9 +29,7 @@ class SimulatorChannel:
         return message.conversation
 
     async def send(self, message: OutgoingMessage) -> None:
-        self.transcript.append(
-            Delivered(message.conversation, message.text, message.mentions, message.in_reply_to)
-        )
+        self.transcript.append(Delivered(message.conversation, message.text, message.mentions, message.in_reply_to))
 
     def render(self, delivered: Delivered) -> str:
         """How a group member would see it: mentions first, then the text."""

@@ -36,6 +36,7 @@ from gridbot.storage.models.org import (
     Town,
     Village,
 )
+from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.models.timing import JobRun, ReminderSent, ScoreEntry
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "EventHistory",
     "EventPhoto",
     "EventStatus",
+    "ExternalRecord",
     "Grid",
     "Group",
     "GroupKind",

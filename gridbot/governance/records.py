@@ -1,0 +1,93 @@
+"""Imported external records: each becomes an investigation task (摸排) in its grid; a warning-type record
+with no warning from that grid before it is a missed warning (未报)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from gridbot.governance import lookup
+from gridbot.governance.context import Context
+from gridbot.storage import org_repo
+from gridbot.storage.models.events import Event, EventHistory
+from gridbot.storage.models.records import ExternalRecord
+from gridbot.storage.records_file import RecordSpec
+
+
+def _warned_before(ctx: Context, record: RecordSpec) -> bool:
+    since = record.occurred_at - timedelta(hours=ctx.settings.warning_match_hours)
+    warning = ctx.session.exec(
+        select(Event).where(
+            Event.grid_id == record.grid_id,
+            col(Event.warning),
+            col(Event.created_at) >= since,
+            col(Event.created_at) <= record.occurred_at,
+        )
+    ).first()
+    return warning is not None
+
+
+def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
+    """Store new records (known external refs are skipped); returns (imported, missed)."""
+    imported = missed = 0
+    for spec in records:
+        exists = ctx.session.exec(
+            select(ExternalRecord).where(ExternalRecord.external_ref == spec.external_ref)
+        ).first()
+        if exists is not None:
+            continue
+        grid = org_repo.grid(ctx.session, spec.grid_id)
+        town_id = org_repo.village(ctx.session, grid.village_id).town_id
+        is_missed = spec.warning and not _warned_before(ctx, spec)
+        event = Event(
+            source="import",
+            grid_id=spec.grid_id,
+            town_id=town_id,
+            description=f"【{spec.source} 摸排】{spec.description}",
+            occurred_at=spec.occurred_at,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(event)
+        ctx.session.flush()
+        assert event.id is not None
+        ctx.session.add(
+            EventHistory(
+                event_id=event.id,
+                at=ctx.now,
+                actor_id=None,
+                action="import",
+                from_status=None,
+                to_status=event.status,
+                note=spec.external_ref,
+                detail={"missed_warning": is_missed},
+            )
+        )
+        ctx.session.add(
+            ExternalRecord(
+                source=spec.source,
+                external_ref=spec.external_ref,
+                grid_id=spec.grid_id,
+                occurred_at=spec.occurred_at,
+                description=spec.description,
+                warning=spec.warning,
+                missed=is_missed,
+                event_id=event.id,
+                imported_at=ctx.now,
+            )
+        )
+        ctx.post(
+            lookup.grid_group(ctx.session, spec.grid_id),
+            "investigation_task",
+            ref=event.ref,
+            source=spec.source,
+            description=spec.description,
+            occurred_at=spec.occurred_at,
+            missed=is_missed,
+            mentions=lookup.grid_worker_ids(ctx.session, spec.grid_id),
+        )
+        imported += 1
+        missed += is_missed
+    ctx.session.flush()
+    return imported, missed
