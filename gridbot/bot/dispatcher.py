@@ -124,6 +124,10 @@ class Dispatcher:
             return "location"
         intent = self._parse(ctx, message)
         if intent.kind is IntentKind.NONE:
+            if self._mentions_bot(message.text):
+                # An @-mention is a trigger: it gets an answer even when nothing in it could be read.
+                ctx.reply("not_understood")
+                return "mention"
             return None
         if ctx.actor is None:
             if intent.kind is not IntentKind.ACCEPT or intent.ref is not None:
@@ -136,6 +140,9 @@ class Dispatcher:
             # Every triggered message gets an answer, even when a rule had nothing to say.
             ctx.reply("help", audience="grid")
         return intent.kind.value
+
+    def _mentions_bot(self, text: str) -> bool:
+        return text.lstrip().startswith(("@" + self.settings.bot_name, "＠" + self.settings.bot_name))
 
     def _parse(self, ctx: Context, message: InboxMessage) -> Intent:
         digit = BARE_DIGIT.match(message.text)

@@ -860,3 +860,8 @@ def investigation_task(ref: str, source: str, description: str, occurred_at: dat
         f"🔎【摸排任务】{ref}（来源：{source}，{when(occurred_at)}）\n{description}\n"
         f"请核实情况后发：办结 {ref} 摸排结果{note}"
     )
+
+
+@template("not_understood")
+def not_understood() -> str:
+    return "没看懂这条消息。上报事件请发：#上报 地点+情况；查看全部用法请发：帮助"

@@ -7,6 +7,7 @@ import io
 import logging
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +22,24 @@ CJK_FONT_NAMES = (
 )
 
 
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, if any."""
+    """The name of an installed font that has Chinese glyphs, if any.
+
+    matplotlib caches its font list; a font installed after that cache was built is added by its file here.
+    """
     from matplotlib import font_manager
 
+    for path in CJK_FONT_FILES:
+        if Path(path).exists() and path not in {f.fname for f in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(path)
     installed = {font.name for font in font_manager.fontManager.ttflist}
     for name in CJK_FONT_NAMES:
         if name in installed:
