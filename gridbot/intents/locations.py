@@ -42,10 +42,8 @@ def find_place(text: str) -> str | None:
         if found is None:
             return None
         if not masked and found["name"] is not None and _TIME_CHARS.search(found["name"]):
-            names, masked = (
-                _without_times(text),
-                True,
-            )  # a name reaching into a time word (日上午红旗村): look again without times
+            # a name reaching into a time word (日上午红旗村2组): look again with the times blanked out
+            names, masked = _without_times(text), True
             continue
         anchor = _anchor_text(found)
         if anchor is None:
