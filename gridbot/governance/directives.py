@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
-from gridbot.governance.history import change
+from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
 from gridbot.storage import org_repo
@@ -25,8 +25,6 @@ from gridbot.storage.models.directives import (
 from gridbot.storage.models.events import (
     Closure,
     Event,
-    EventHistory,
-    EventStatus,
     HolderKind,
     PendingQuestion,
 )
@@ -227,7 +225,7 @@ def _center(ctx: Context, key: str) -> tuple[str, Any]:
 
 
 @router.handles(IntentKind.DIRECTIVE)
-def create(ctx: Context, intent: Intent) -> None:
+def issue(ctx: Context, intent: Intent) -> None:
     department = _issuing_department(ctx)
     if department is None or department.id is None or ctx.actor is None:
         return
@@ -411,8 +409,7 @@ def _dispatch(ctx: Context, directive: Directive, department: Department) -> Non
             created_at=ctx.now,
             updated_at=ctx.now,
         )
-        ctx.session.add(event)
-        ctx.session.flush()
+        create(ctx, event, "directive_task", note=directive.ref)
         assert event.id is not None
         task = DirectiveTask(
             directive_id=directive.id,
@@ -425,17 +422,6 @@ def _dispatch(ctx: Context, directive: Directive, department: Department) -> Non
         ctx.session.flush()
         event.directive_task_id = task.id
         ctx.session.add(event)
-        ctx.session.add(
-            EventHistory(
-                event_id=event.id,
-                at=ctx.now,
-                actor_id=None,
-                action="directive_task",
-                from_status=None,
-                to_status=event.status,
-                note=directive.ref,
-            )
-        )
         _record(ctx, directive, "task_created", task=task, note=grid.name)
         ctx.post(
             lookup.grid_group(ctx.session, grid_id),
@@ -494,49 +480,42 @@ def acknowledge_task(ctx: Context, task: DirectiveTask) -> None:
     ctx.reply("task_acknowledged", ref=directive.ref, deadline=task.deadline)
 
 
-def acknowledge(ctx: Context, ref: str) -> None:
+def _open_task(
+    ctx: Context, ref: str, action: str, permission: str, *, allow_done: bool = False
+) -> tuple[Directive, DirectiveTask] | None:
+    """The dispatched directive and this grid's task, or the reason why not (answered)."""
     directive = directive_by_ref(ctx, ref)
     if directive is None:
-        return
+        return None
     if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply(
-            "directive_wrong_status",
-            ref=directive.ref,
-            status=_status_label(directive),
-            action="签收",
-        )
-        return
-    task = _task_for(ctx, directive, f"签收 {directive.ref}")
+        ctx.reply("directive_wrong_status", ref=directive.ref, status=_status_label(directive), action=action)
+        return None
+    task = _task_for(ctx, directive, permission.format(ref=directive.ref))
     if task is None:
+        return None
+    if task.status == TaskStatus.DONE and not allow_done:
+        ctx.reply("task_already", ref=directive.ref, status="已完成")
+        return None
+    return directive, task
+
+
+def acknowledge(ctx: Context, ref: str) -> None:
+    found = _open_task(ctx, ref, "签收", "签收 {ref}")
+    if found is None:
         return
+    directive, task = found
     if task.status != TaskStatus.DISPATCHED:
-        ctx.reply(
-            "task_already",
-            ref=directive.ref,
-            status="已收到" if task.status == TaskStatus.ACKNOWLEDGED else "已完成",
-        )
+        ctx.reply("task_already", ref=directive.ref, status="已收到")
         return
     acknowledge_task(ctx, task)
 
 
 def complete(ctx: Context, ref: str, text: str) -> None:
-    directive = directive_by_ref(ctx, ref)
-    if directive is None:
+    found = _open_task(ctx, ref, "完成", "完成 {ref}")
+    if found is None:
         return
-    if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply(
-            "directive_wrong_status",
-            ref=directive.ref,
-            status=_status_label(directive),
-            action="完成",
-        )
-        return
-    task = _task_for(ctx, directive, f"完成 {directive.ref}")
-    if task is None or directive.id is None:
-        return
-    if task.status == TaskStatus.DONE:
-        ctx.reply("task_already", ref=directive.ref, status="已完成")
-        return
+    directive, task = found
+    assert directive.id is not None
     if not text:
         ctx.reply("task_needs_result", ref=directive.ref)
         return
@@ -547,15 +526,7 @@ def complete(ctx: Context, ref: str, text: str) -> None:
     if task.event_id is not None:
         event = ctx.session.get(Event, task.event_id)
         if event is not None:
-            change(
-                ctx,
-                event,
-                "task_done",
-                status=EventStatus.CLOSED,
-                closure=Closure.SELF,
-                after=text,
-                closed_at=ctx.now,
-            )
+            close(ctx, event, "task_done", Closure.SELF, after=text)
             if ctx.actor is not None:
                 # Images sent right after 完成 belong to the task's event, as for reports.
                 ctx.session.add(
@@ -595,23 +566,10 @@ def complete(ctx: Context, ref: str, text: str) -> None:
 
 
 def progress(ctx: Context, ref: str, text: str) -> None:
-    directive = directive_by_ref(ctx, ref)
-    if directive is None:
+    found = _open_task(ctx, ref, "反馈进展", "反馈 {ref} 进展")
+    if found is None:
         return
-    if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply(
-            "directive_wrong_status",
-            ref=directive.ref,
-            status=_status_label(directive),
-            action="反馈进展",
-        )
-        return
-    task = _task_for(ctx, directive, f"反馈 {directive.ref} 进展")
-    if task is None:
-        return
-    if task.status == TaskStatus.DONE:
-        ctx.reply("task_already", ref=directive.ref, status="已完成")
-        return
+    directive, task = found
     if not text:
         ctx.reply("progress_needs_text", ref=directive.ref)
         return
@@ -629,15 +587,10 @@ def progress(ctx: Context, ref: str, text: str) -> None:
 
 
 def request_extension(ctx: Context, ref: str, hours: float | None, reason: str) -> None:
-    directive = directive_by_ref(ctx, ref)
-    if directive is None:
+    found = _open_task(ctx, ref, "申请延期", "为 {ref} 申请延期")
+    if found is None:
         return
-    task = _task_for(ctx, directive, f"为 {directive.ref} 申请延期")
-    if task is None:
-        return
-    if task.status == TaskStatus.DONE:
-        ctx.reply("task_already", ref=directive.ref, status="已完成")
-        return
+    directive, task = found
     if not hours:
         ctx.reply("extend_needs_duration", ref=directive.ref)
         return

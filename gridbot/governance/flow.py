@@ -7,7 +7,7 @@ from typing import Any
 from gridbot.governance import directives, lookup
 from gridbot.governance.context import Context
 from gridbot.governance.deadlines import add_hours
-from gridbot.governance.history import change
+from gridbot.governance.history import change, close
 from gridbot.governance.router import Router
 from gridbot.intents.catalog import ClosureStandard
 from gridbot.intents.model import Intent, IntentKind
@@ -174,14 +174,7 @@ def accept_event(ctx: Context, event: Event) -> None:
     change(ctx, event, "accept", status=EventStatus.ACCEPTED, resolve_due=resolve_due)
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     if item is not None and item.closure is ClosureStandard.COORDINATION:
-        change(
-            ctx,
-            event,
-            "coordination",
-            status=EventStatus.CLOSED,
-            closure=Closure.COORDINATION,
-            closed_at=ctx.now,
-        )
+        close(ctx, event, "coordination", Closure.COORDINATION)
         ctx.reply("accepted_coordination", ref=event.ref)
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
@@ -311,15 +304,7 @@ def coordinate(ctx: Context, intent: Intent) -> None:
             change(ctx, event, "progress", note=intent.body or "协调中")
             ctx.reply("coordination_not_closing", ref=event.ref)
             return
-        change(
-            ctx,
-            event,
-            "coordination",
-            status=EventStatus.CLOSED,
-            closure=Closure.COORDINATION,
-            closed_at=ctx.now,
-            note=intent.body,
-        )
+        close(ctx, event, "coordination", Closure.COORDINATION, note=intent.body)
         ctx.reply("closed_coordination", ref=event.ref, department="")
         return
     progress(ctx, intent)
@@ -371,15 +356,7 @@ def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
     if not text:
         ctx.reply("resolve_needs_text", ref=event.ref)
         return
-    change(
-        ctx,
-        event,
-        "self_resolve",
-        status=EventStatus.CLOSED,
-        closure=Closure.SELF,
-        after=text,
-        closed_at=ctx.now,
-    )
+    close(ctx, event, "self_resolve", Closure.SELF, after=text)
     ctx.reply("closed_self", ref=event.ref)
 
 
@@ -403,14 +380,7 @@ def verify(ctx: Context, intent: Intent) -> None:
         return
     department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
     if verdict == "通过":
-        change(
-            ctx,
-            event,
-            "verify_pass",
-            status=EventStatus.CLOSED,
-            closure=Closure.RESOLUTION,
-            closed_at=ctx.now,
-        )
+        close(ctx, event, "verify_pass", Closure.RESOLUTION)
         ctx.reply("verified_closed", ref=event.ref)
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
@@ -440,15 +410,7 @@ def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
     if verdict == "属实":
         change(ctx, event, "warning_true", warning_truth=verdict)
     else:
-        change(
-            ctx,
-            event,
-            "warning_false",
-            status=EventStatus.CLOSED,
-            warning_truth=verdict,
-            closure=Closure.UNFOUNDED,
-            closed_at=ctx.now,
-        )
+        close(ctx, event, "warning_false", Closure.UNFOUNDED, warning_truth=verdict)
     ctx.reply("warning_verified", ref=event.ref, verdict=verdict)
     other = (
         lookup.district_center_group(ctx.session, event.town_id)

@@ -49,6 +49,31 @@ def change(
     )
 
 
+def create(ctx: Context, event: Event, action: str, *, note: str = "", **detail: Any) -> Event:
+    """Store a new event with its first history entry (from no status to its initial one)."""
+    ctx.session.add(event)
+    ctx.session.flush()
+    assert event.id is not None
+    ctx.session.add(
+        EventHistory(
+            event_id=event.id,
+            at=ctx.now,
+            actor_id=ctx.actor.id if ctx.actor is not None else None,
+            action=action,
+            from_status=None,
+            to_status=event.status,
+            note=note,
+            detail={key: _plain(value) for key, value in detail.items()},
+        )
+    )
+    return event
+
+
+def close(ctx: Context, event: Event, action: str, closure: str, *, note: str = "", **updates: Any) -> None:
+    """Close the event (已办结) with its closure kind: self, coordination, resolution or unfounded."""
+    change(ctx, event, action, status=EventStatus.CLOSED, note=note, closure=closure, closed_at=ctx.now, **updates)
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -9,8 +9,9 @@ from sqlmodel import col, select
 
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
+from gridbot.governance.history import create
 from gridbot.storage import org_repo
-from gridbot.storage.models.events import Event, EventHistory
+from gridbot.storage.models.events import Event
 from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.records_file import RecordSpec
 
@@ -49,21 +50,7 @@ def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
             created_at=ctx.now,
             updated_at=ctx.now,
         )
-        ctx.session.add(event)
-        ctx.session.flush()
-        assert event.id is not None
-        ctx.session.add(
-            EventHistory(
-                event_id=event.id,
-                at=ctx.now,
-                actor_id=None,
-                action="import",
-                from_status=None,
-                to_status=event.status,
-                note=spec.external_ref,
-                detail={"missed_warning": is_missed},
-            )
-        )
+        create(ctx, event, "import", note=spec.external_ref, missed_warning=is_missed)
         ctx.session.add(
             ExternalRecord(
                 source=spec.source,

@@ -7,7 +7,7 @@ from typing import Any
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.flow import refuse_status
-from gridbot.governance.history import change
+from gridbot.governance.history import change, close
 from gridbot.governance.reports import best_item
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
@@ -81,7 +81,7 @@ def correct(ctx: Context, intent: Intent) -> None:
         return
     change(ctx, event, "correct", note=intent.body, **updates)
     if event.status == EventStatus.OPEN and event.level == 1 and event.before and event.after:
-        change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, closed_at=ctx.now)
+        close(ctx, event, "self_resolve", Closure.SELF)
         ctx.reply("closed_self", ref=event.ref)
         return
     ctx.reply("corrected", ref=event.ref, fields=sorted(updates))

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.flow import send_to_center
-from gridbot.governance.history import change
+from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.catalog import CatalogItem
 from gridbot.intents.model import Intent, IntentKind
@@ -18,7 +18,6 @@ from gridbot.storage import org_repo
 from gridbot.storage.models.events import (
     Closure,
     Event,
-    EventHistory,
     EventPhoto,
     EventStatus,
     HolderKind,
@@ -67,22 +66,8 @@ def _new_event(ctx: Context, intent: Intent, grid_id: int, *, source: str) -> Ev
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    ctx.session.add(event)
-    ctx.session.flush()
-    assert event.id is not None
-    ctx.session.add(
-        EventHistory(
-            event_id=event.id,
-            at=ctx.now,
-            actor_id=ctx.actor.id,
-            action="report" if source != "warning" else "warning",
-            from_status=None,
-            to_status=event.status,
-            note=event.description,
-            detail={"sector": event.sector, "item": event.item_code, "level": event.level},
-        )
-    )
-    return event
+    action = "report" if source != "warning" else "warning"
+    return create(ctx, event, action, note=event.description, sector=event.sector, item=event.item_code, level=1)
 
 
 def _ask_category(ctx: Context, event: Event) -> None:
@@ -121,7 +106,7 @@ def report(ctx: Context, intent: Intent) -> None:
     mentions = _mention_grid_worker(ctx, grid_id)
     halves = (event.before is not None, event.after is not None)
     if intent.self_resolved:
-        change(ctx, event, "self_resolve", status=EventStatus.CLOSED, closure=Closure.SELF, closed_at=ctx.now)
+        close(ctx, event, "self_resolve", Closure.SELF)
         ctx.reply("report_self_resolved", ref=event.ref, sector=event.sector or "待分类", mentions=mentions)
     elif intent.asks_center:
         send_to_center(ctx, event, note=event.description)

@@ -99,7 +99,11 @@ class GatewayChannel:
         text = data.get("text", "")
         if not isinstance(text, str):
             raise TypeError("text must be a string")
-        sent_at = datetime.fromisoformat(data["sent_at"]) if data.get("sent_at") else datetime.now(SHANGHAI)
+        sent_at = (
+            datetime.fromisoformat(data["sent_at"])
+            if data.get("sent_at")
+            else datetime.fromtimestamp(self.clock(), SHANGHAI)
+        )
         if sent_at.tzinfo is None:
             sent_at = sent_at.replace(tzinfo=SHANGHAI)
         payload: dict[str, Any] = {
