@@ -229,6 +229,29 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    """Messages that did not go out (undeliverable: no channel bound; failed: gave up), for the IT person."""
+    from sqlmodel import col, select
+
+    from gridbot.clock import local
+    from gridbot.storage.models import OutboxMessage
+
+    engine = _engine(settings)
+    upgrade(engine)
+    with transaction(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.state).in_(args.state)).order_by(col(OutboxMessage.id))
+        ).all()
+        for row in rows:
+            first_line = row.text.splitlines()[0] if row.text else ""
+            print(
+                f"#{row.id} {row.state} {local(row.created_at):%m-%d %H:%M} [{row.conversation}] {first_line[:60]}"
+                + (f"  （{row.last_error}）" if row.last_error else "")
+            )
+    print(f"共 {len(rows)} 条")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridbot", description="网格助手：网格化基层治理机器人与中心控制台")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -265,6 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("month", type=_month, help="月份，如 2026-04")
         command.add_argument("--xlsx", help="同时导出为 Excel 文件")
         command.set_defaults(handler=handler)
+
+    outbox = sub.add_parser("outbox", help="列出没有发出去的消息（未绑定通道、发送失败）")
+    outbox.add_argument(
+        "--state",
+        nargs="+",
+        default=["undeliverable", "failed"],
+        choices=["undeliverable", "failed", "pending", "sent"],
+    )
+    outbox.set_defaults(handler=cmd_outbox)
 
     serve = sub.add_parser("serve", help="运行服务：企业微信/网关回调、发送队列、定时任务、/healthz、/metrics")
     serve.add_argument("--host", default="0.0.0.0")

@@ -129,9 +129,15 @@ class Dispatcher:
                 ctx.reply("not_understood")
                 return "mention"
             return None
+        bare_acknowledgement = intent.kind is IntentKind.ACCEPT and intent.ref is None
         if ctx.actor is None:
-            if intent.kind is not IntentKind.ACCEPT or intent.ref is not None:
+            if not bare_acknowledgement:
                 ctx.reply("unregistered")
+            return intent.kind.value
+        if ctx.group is None and not message.payload.get("direct"):
+            # A group that is not in the organisation has no place: no role can act there (fail closed).
+            if not bare_acknowledgement:
+                ctx.reply("group_unknown")
             return intent.kind.value
         handler = ROUTER.handler_for(intent.kind)
         if handler is not None:

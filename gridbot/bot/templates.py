@@ -152,7 +152,7 @@ def warning_not_worker() -> str:
 @template("warning_received")
 def warning_received(ref: str, late: bool) -> str:
     note = "（距事件发生已超过时限，记为迟报）" if late else ""
-    return f"⚠️ 预警 {ref} 已同时直报镇、新区网格中心{note}。"
+    return f"⚠️ 预警 {ref} 已同时直报镇、新区网格中心（待核实）{note}。"
 
 
 @template("warning_posted")
@@ -193,7 +193,7 @@ def pending_center(ref: str, grid: str, sector: str, location: str, description:
 
 @template("escalated")
 def escalated(ref: str, center: str) -> str:
-    return f"⬆️ {ref} 已上报{center}网格中心，等待派单。"
+    return f"⬆️ {ref} 已上报{center}网格中心（待派单）。"
 
 
 @template("department_unknown")
@@ -277,7 +277,7 @@ def returned_to_center(ref: str, department: str, reason: str, returns: int) -> 
 
 @template("returned")
 def returned(ref: str) -> str:
-    return f"{ref} 已退回网格中心。"
+    return f"↩️ {ref} 已退回网格中心（待派单）。"
 
 
 @template("resolve_needs_text")
@@ -287,7 +287,7 @@ def resolve_needs_text(ref: str) -> str:
 
 @template("resolved")
 def resolved(ref: str) -> str:
-    return f"✅ {ref} 已报办结，等待网格中心核查。"
+    return f"✅ {ref} 已报办结（待核查），等待网格中心核查。"
 
 
 @template("resolved_for_check")
@@ -317,7 +317,7 @@ def closed_posted(ref: str, text: str) -> str:
 
 @template("verify_failed")
 def verify_failed(ref: str, reason: str) -> str:
-    return f"❌ {ref} 核查未通过：{reason}。请继续办理后再报办结。"
+    return f"❌ {ref} 核查未通过：{reason}。已退回继续办理（已签收），办好后再报办结。"
 
 
 @template("not_a_warning")
@@ -350,7 +350,7 @@ def pending_district(ref: str, grid: str, sector: str, location: str, descriptio
 
 @template("escalated_district")
 def escalated_district(ref: str, district: str, reason: str) -> str:
-    return f"⬆️ {ref} 已上报{district}网格中心（{reason}）。"
+    return f"⬆️ {ref} 已上报{district}网格中心（待派单，理由：{reason}）。"
 
 
 @template("extend_needs_duration")
@@ -592,7 +592,7 @@ def directive_auto_returned(ref: str, reason: str) -> str:
 
 @template("directive_submitted")
 def directive_submitted(ref: str, center: str, grids: int) -> str:
-    return f"📝 指令 {ref} 已提交{center}网格中心审核（涉及 {grids} 个网格）。"
+    return f"📝 指令 {ref} 已提交{center}网格中心审核（待审核，涉及 {grids} 个网格）。"
 
 
 @template("directive_for_review")

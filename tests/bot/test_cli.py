@@ -106,3 +106,34 @@ def test_scenario_durations_may_combine_units() -> None:
     assert parse_duration("2d 4h") == timedelta(days=2, hours=4)
     with pytest.raises(StepFailed, match="看不懂"):
         parse_duration("soon")
+
+
+def test_outbox_lists_what_did_not_go_out(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlmodel import Session, select
+
+    from gridbot.storage.database import make_engine
+    from gridbot.storage.models import Group, OutboxMessage
+    from tests.helpers import START
+
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as session:
+        group = session.exec(select(Group).where(Group.name == "东村第一网格群")).one()
+        session.add(
+            OutboxMessage(
+                group_id=group.id,
+                conversation=group.name,
+                text="📌 E9 无处可发\n第二行",
+                state="undeliverable",
+                last_error="no channel bound to this group",
+                created_at=START,
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+    assert main(["outbox"]) == 0
+    out = capsys.readouterr().out
+    assert "undeliverable" in out and "[东村第一网格群] 📌 E9 无处可发" in out and "no channel bound" in out
+    assert out.strip().endswith("共 1 条")
