@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     gateway_secret: SecretStr = SecretStr("")
     gateway_url: str = ""
 
+    # Channel bindings by group name (wecom_chat_id, robot_key, appchat_id, gateway_room); they override the
+    # organisation file's `bindings:` (e.g. GRIDBOT_BINDINGS='{"东村第一网格群": {"robot_key": "…"}}').
+    bindings: dict[str, dict[str, str]] = Field(default_factory=dict)
+
     # Outbox (issue 7): messages per minute per target, by channel kind
     rate_limits: dict[str, float] = Field(
         default_factory=lambda: {"robot": 20.0, "appchat": 60.0, "app": 30.0, "bot": 20.0, "gateway": 60.0}

@@ -90,7 +90,7 @@ class Dispatcher:
         group = (
             org_repo.group_by_name(session, message.conversation)
             if conversation_key == "name"
-            else org_repo.group_by_binding(session, str(conversation_key), message.conversation)
+            else org_repo.group_by_binding(session, str(conversation_key), message.conversation, self.settings.bindings)
         )
         return person, group
 

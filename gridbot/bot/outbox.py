@@ -17,6 +17,7 @@ from gridbot.governance.context import Notice
 from gridbot.intents.masking import mask_text
 from gridbot.storage.models.events import InboxMessage, OutboxMessage
 from gridbot.storage.models.org import Group, Person
+from gridbot.storage.org_repo import bindings_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,9 @@ def write_notices(
     return rows
 
 
-def outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
+def outgoing(
+    session: Session, row: OutboxMessage, configured: dict[str, dict[str, str]] | None = None
+) -> OutgoingMessage:
     """The channel-neutral form of an outbox row, with the group's bindings and the message it answers."""
     assert row.id is not None
     group = session.get(Group, row.group_id) if row.group_id is not None else None
@@ -84,7 +87,7 @@ def outgoing(session: Session, row: OutboxMessage) -> OutgoingMessage:
         text=row.text,
         mentions=tuple(row.mentions),
         mention_userids=tuple(row.mention_userids),
-        bindings=dict(group.bindings) if group is not None else {},
+        bindings=bindings_of(group, configured or {}) if group is not None else {},
         reply_to=reply_to,
         in_reply_to=row.in_reply_to,
         image_png=row.image_png,

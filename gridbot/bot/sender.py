@@ -113,7 +113,7 @@ class Sender:
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     row = session.get(OutboxMessage, row_id, populate_existing=True)
                     assert row is not None and row.id is not None
-                    claimed.append(Claimed(row.id, row.attempts, outgoing(session, row)))
+                    claimed.append(Claimed(row.id, row.attempts, outgoing(session, row, self.settings.bindings)))
             session.commit()
         return claimed
 

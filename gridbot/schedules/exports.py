@@ -11,13 +11,21 @@ from openpyxl.styles import Font
 from gridbot.schedules.scores import RankRow
 from gridbot.storage.stats import DepartmentFigures
 
-RANKING_HEADER = ("名次", "专职网格员", "网格", "得分", "明细")
+RANKING_HEADER = ("名次", "专职网格员", "网格", "得分", "明细", "部门评价")
 DEPARTMENT_HEADER = ("部门", "派单", "按时签收", "按时办结", "退回", "超时标记", "评价数", "平均评价")
 
 
 def ranking_rows(rows: Sequence[RankRow]) -> list[tuple[object, ...]]:
     return [
-        (r.rank, r.name, r.grid, r.score, "，".join(f"{k} {v:+g}" for k, v in r.details.items()) or "—") for r in rows
+        (
+            r.rank,
+            r.name,
+            r.grid,
+            r.score,
+            "，".join(f"{k} {v:+g}" for k, v in r.details.items()) or "—",
+            f"{r.average_rating:.0f}（{r.ratings} 次）" if r.average_rating is not None else "—",
+        )
+        for r in rows
     ]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from gridbot.clock import local
+from gridbot.schedules.periods import month_of
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
 from gridbot.storage.models.directives import DirectiveTask, TaskStatus
@@ -19,6 +20,7 @@ from gridbot.storage.models.events import Closure, Event, EventHistory, EventSta
 from gridbot.storage.models.org import Person, Role
 from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.models.timing import ScoreEntry
+from gridbot.storage.stats import worker_ratings
 
 
 def _month(moment: datetime) -> str:
@@ -133,6 +135,8 @@ class RankRow:
     grid: str
     score: float
     details: dict[str, float]
+    ratings: int = 0  # how departments rated the worker's cooperation (双向考核)
+    average_rating: float | None = None
 
 
 RULE_LABELS = {
@@ -149,6 +153,8 @@ RULE_LABELS = {
 
 def ranking(session: Session, month: str, *, town_id: int | None = None) -> list[RankRow]:
     """Every 专职网格员 (of the town, if given) ranked by the month's score; ties share a rank."""
+    period = month_of(month)
+    rated = worker_ratings(session, start=period.start, end=period.end)
     workers: dict[int, str] = {}
     for person in session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all():
         assert person.id is not None
@@ -173,5 +179,6 @@ def ranking(session: Session, month: str, *, town_id: int | None = None) -> list
             rank, previous = index, score
         worker = session.get(Person, pid)
         assert worker is not None
-        result.append(RankRow(rank, worker.name, workers[pid], score, details[pid]))
+        count, average = rated.get(pid, (0, None))
+        result.append(RankRow(rank, worker.name, workers[pid], score, details[pid], count, average))
     return result

@@ -31,10 +31,17 @@ def group_by_name(session: Session, name: str) -> Group | None:
     return session.exec(select(Group).where(Group.name == name, col(Group.active))).first()
 
 
-def group_by_binding(session: Session, key: str, value: str) -> Group | None:
+def bindings_of(group: Group, configured: dict[str, dict[str, str]]) -> dict[str, str]:
+    """A group's channel bindings: the organisation file's, overridden by the configuration's (GRIDBOT_BINDINGS)."""
+    return {**group.bindings, **configured.get(group.name, {})}
+
+
+def group_by_binding(
+    session: Session, key: str, value: str, configured: dict[str, dict[str, str]] | None = None
+) -> Group | None:
     """The group bound to a channel target (JSON lookup done in Python: groups are few)."""
     for group in session.exec(select(Group).where(col(Group.active))).all():
-        if group.bindings.get(key) == value:
+        if bindings_of(group, configured or {}).get(key) == value:
             return group
     return None
 

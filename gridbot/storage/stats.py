@@ -176,6 +176,18 @@ def department_figures(session: Session, *, start: datetime, end: datetime) -> l
     return rows
 
 
+def worker_ratings(session: Session, *, start: datetime, end: datetime) -> dict[int, tuple[int, float]]:
+    """Ratings a grid worker received from departments in [start, end): (count, average 0–100).
+
+    The center and grid workers rate departments; departments rate the center and grid workers (workflow §6).
+    """
+    scores: dict[int, list[float]] = defaultdict(list)
+    for rating in session.exec(select(Rating).where(col(Rating.at) >= start, col(Rating.at) < end)).all():
+        if rating.grid_worker_id is not None and rating.rater_role == "department":
+            scores[rating.grid_worker_id].append(RATING_POINTS[rating.verdict])
+    return {person: (len(values), sum(values) / len(values)) for person, values in scores.items()}
+
+
 def _department_at(session: Session, entry: EventHistory) -> int | None:
     """The department holding the event just before this history entry."""
     earlier = session.exec(

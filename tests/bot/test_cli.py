@@ -89,7 +89,14 @@ def test_scores_and_departments_print_and_export(
     assert main(["scores", "2026-04", "--xlsx", str(scores)]) == 0
     assert "专职网格员排名" in capsys.readouterr().out
     sheet = load_workbook(scores).active
-    assert sheet is not None and [c.value for c in sheet[1]] == ["名次", "专职网格员", "网格", "得分", "明细"]
+    assert sheet is not None and [c.value for c in sheet[1]] == [
+        "名次",
+        "专职网格员",
+        "网格",
+        "得分",
+        "明细",
+        "部门评价",
+    ]
     departments = tmp_path / "departments.xlsx"
     assert main(["departments", "2026-04", "--xlsx", str(departments)]) == 0
     assert "城建环保办" in capsys.readouterr().out

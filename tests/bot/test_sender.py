@@ -144,3 +144,14 @@ async def test_after_a_restart_every_row_is_delivered_once(engine: Engine) -> No
         ["left pending 1", "left pending 2", "claimed by a process that died"]
     )
     assert {state for _, state, _ in states(engine)} == {"sent"}
+
+
+async def test_a_binding_from_the_configuration_reaches_a_group_the_organisation_file_left_unbound(
+    engine: Engine,
+) -> None:
+    load_example_org(engine, BINDINGS)
+    queue(engine, "前进社区网格群", "configured")
+    async with running_bridge(SECRET) as bridge, aiohttp.ClientSession() as http:
+        sender, _ = await make_sender(engine, http, bridge.url, bindings={"前进社区网格群": {"gateway_room": "room-9"}})
+        assert await sender.deliver_batch() == 1
+    assert [(m["room"], m["text"]) for m in bridge.received] == [("room-9", "configured")]
