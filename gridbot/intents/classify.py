@@ -5,8 +5,8 @@ longer keywords more (a four-character keyword is much stronger evidence than a 
 ones a little more, a repeated keyword less; a keyword shared by several sectors is split between them.
 A keyword inside a longer keyword found at the same place does not count twice.
 
-A sector is only named when it has at least one whole keyword (a two-character piece of a longer keyword is
-too weak alone: the candidates still list such guesses). Confidence is the best sector's lead over the second
+A sector backed only by two-character pieces of longer keywords is a guess: it is named, with a confidence of
+at most 0.1, so the bot asks before acting on it. Confidence is the best sector's lead over the second
 times the strength of its evidence; two or more distinct whole keywords of the best sector, more than any
 other sector has, make it confident however close the scores are.
 """
@@ -31,6 +31,8 @@ _MIN_WORD = 2
 _FRAGMENT_WEIGHT = 0.35
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{3,}$")
 _FUNCTION_CHARS = frozenset("了的在有是不没要一个着把被让给和与就都也还又很太")
+# A sector named only by pieces of keywords is a guess: its confidence stays below any sensible asking threshold.
+_GUESS_CONFIDENCE = 0.1
 # Two distinct whole keywords of one sector, more than the runner-up has, are corroborating evidence.
 _CORROBORATING_HITS = 2
 _CORROBORATED_CONFIDENCE = 0.6
@@ -186,13 +188,15 @@ def classify(catalog: Catalog, text: str, category: str | None = None) -> Classi
     if not ranked:
         return NO_CLASSIFICATION
     best = ranked[0]
-    if not whole.get(best):  # only pieces of keywords: a guess for the candidates, not a sector
-        return Classification(None, None, tuple(ranked[:3]), 0.0)
     first = sectors[best]
     second = sectors[ranked[1]] if len(ranked) > 1 else 0.0
     margin = (first - second) / first
     strength = 1.0 - math.exp(-first / 6.0)
     confidence = margin * strength
+    if not whole.get(best):
+        # Only pieces of keywords: still the best guess, but never confident enough to act on without asking.
+        confidence = min(confidence, _GUESS_CONFIDENCE)
+        return Classification(best, _best_item(catalog, best, items), tuple(ranked[:3]), round(confidence, 3))
     support = len(whole[best])
     if support >= _CORROBORATING_HITS and all(len(whole.get(s, ())) < support for s in ranked[1:]):
         confidence = max(confidence, _CORROBORATED_CONFIDENCE)

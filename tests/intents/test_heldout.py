@@ -2,7 +2,8 @@
 to tune the catalog. Run with -s to see the figure. The first run gave rank-1 11/16 and top-3 15/16; the
 assertions pin that as a floor against regressions (the bar first written, all 16 in the top three, was missed:
 讲经 finds no 宗教 word). Four of the five rank-1 misses are `sector: null` because only pieces of keywords
-matched; the bot then asks for the category, as it does for a low-confidence guess.
+matched. A later change of rule (keep such a guess as the sector, with confidence at most 0.1, so the bot
+still asks) gave rank-1 14/16; the floor follows it.
 """
 
 from __future__ import annotations
@@ -51,5 +52,5 @@ def test_held_out_reports(catalog: Catalog) -> None:
     print(f"\nheld-out rank-1 {rank1}/{total}, top-3 {top3}/{total}")
     for miss in misses:
         print("    miss:", miss)
-    assert rank1 >= 11
+    assert rank1 >= 14
     assert top3 >= 15
