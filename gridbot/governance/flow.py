@@ -83,16 +83,16 @@ def escalate(ctx: Context, intent: Intent) -> None:
     ctx.reply("escalated", ref=event.ref, center=org_repo.town(ctx.session, event.town_id).name)
 
 
-def _level_departments(ctx: Context, event: Event) -> list[Department]:
+def _level_departments(ctx: Context, event: Event, level: int) -> list[Department]:
     district = org_repo.district_of_town(ctx.session, event.town_id)
     assert district.id is not None
-    level = "district" if event.level >= 3 else "town"
-    return org_repo.departments(ctx.session, level=level, town_id=event.town_id, district_id=district.id)
+    kind = "district" if level >= 3 else "town"
+    return org_repo.departments(ctx.session, level=kind, town_id=event.town_id, district_id=district.id)
 
 
-def _choose_department(ctx: Context, event: Event, named: str | None) -> Department | None:
-    """The named department of the event's level, else the catalog's (the org's sector/item mapping)."""
-    allowed = _level_departments(ctx, event)
+def _choose_department(ctx: Context, event: Event, named: str | None, level: int) -> Department | None:
+    """The named department of that level, else the catalog's (the org's sector/item mapping)."""
+    allowed = _level_departments(ctx, event, level)
     names = [d.name for d in allowed]
     if named:
         for department in allowed:
@@ -106,7 +106,7 @@ def _choose_department(ctx: Context, event: Event, named: str | None) -> Departm
         ctx.session,
         sector=event.sector,
         item_code=event.item_code,
-        level="district" if event.level >= 3 else "town",
+        level="district" if level >= 3 else "town",
         town_id=event.town_id,
         district_id=district.id,
     )
@@ -121,13 +121,21 @@ def dispatch(ctx: Context, intent: Intent) -> None:
     event = lookup.event_by_ref(ctx, intent.ref)
     if event is None or ctx.actor is None:
         return
-    if not lookup.is_seat_for(ctx, event):
+    # A warning waits in both center queues at once (workflow §3): the district center may take it up itself.
+    district_takes_warning = (
+        event.warning
+        and event.level == 2
+        and event.status == EventStatus.PENDING
+        and lookup.is_district_seat(ctx, event)
+    )
+    if not (lookup.is_seat_for(ctx, event) or district_takes_warning):
         ctx.reply("no_permission", action=f"给 {event.ref} 派单")
         return
     if event.status != EventStatus.PENDING:
         refuse_status(ctx, event, "派单")
         return
-    department = _choose_department(ctx, event, intent.fields.department)
+    level = 3 if district_takes_warning else event.level
+    department = _choose_department(ctx, event, intent.fields.department, level)
     if department is None or department.id is None:
         return
     item = lookup.item_of(ctx, event)
@@ -141,6 +149,7 @@ def dispatch(ctx: Context, intent: Intent) -> None:
         status=EventStatus.DISPATCHED,
         holder_kind=HolderKind.DEPARTMENT,
         department_id=department.id,
+        level=level,
         accept_due=accept_due,
         resolve_due=None,
         note=department.name,

@@ -116,6 +116,16 @@ def is_seat_for(ctx: Context, event: Event) -> bool:
     )
 
 
+def is_district_seat(ctx: Context, event: Event) -> bool:
+    """A seat of the event's district center, in that center's group."""
+    if ctx.actor is None:
+        return False
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    return ctx.actor.holds(Role.SEAT, district_id=district.id) and _in_group(
+        ctx, GroupKind.DISTRICT_CENTER, district_id=district.id
+    )
+
+
 def is_seat_of_town_or_district(ctx: Context, event: Event) -> bool:
     """A seat of the event's town center or of its district center, in that center's group."""
     if ctx.actor is None:
