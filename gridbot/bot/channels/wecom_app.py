@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import xmltodict  # type: ignore[import-untyped]  # no stubs; a wechatpy dependency
+import xmltodict  # no stubs (mypy override in pyproject.toml); a wechatpy dependency
 from aiohttp import web
 from wechatpy.enterprise import parse_message
 
