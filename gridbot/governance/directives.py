@@ -36,7 +36,44 @@ DIRECTIVE_KINDS = ("隐患排查", "信息采集", "政策宣传", "服务群众
 WHOLE_TOWN = ("全镇", "全街道", "全部网格", "所有网格", "全区")
 DIRECTIVE_REF = re.compile(r"^D(\d{1,9})$")
 MIN_REQUIREMENT_CHARS = 4
-VAGUE_REQUIREMENTS = ("按要求办理", "抓紧落实", "认真落实", "按要求执行", "尽快处理", "高度重视", "遵照执行")
+# Stock phrases that say nothing concrete; a requirement made only of them (and filler) is 办理要求不明确.
+VAGUE_PHRASES = (
+    "按要求办理",
+    "按要求执行",
+    "按要求落实",
+    "按照要求",
+    "抓紧落实",
+    "认真落实",
+    "抓好落实",
+    "狠抓落实",
+    "落实到位",
+    "尽快处理",
+    "及时处理",
+    "尽快办理",
+    "高度重视",
+    "引起重视",
+    "遵照执行",
+    "贯彻执行",
+    "切实做好",
+    "认真做好",
+    "做好相关工作",
+    "相关工作",
+    "按时完成",
+    "加强管理",
+    "务必",
+    "确保",
+)
+VAGUE_FILLER = re.compile(r"[请要并且及时认真切实各网格相关工作等和与的了。，,、；;！!．.\s]")
+
+
+def _vague(requirement: str) -> bool:
+    """No concrete requirement: too short, or nothing left once stock phrases and filler words are removed."""
+    rest = requirement.strip()
+    for phrase in sorted(VAGUE_PHRASES, key=len, reverse=True):
+        rest = rest.replace(phrase, "")
+    return len(requirement.strip()) < MIN_REQUIREMENT_CHARS or len(VAGUE_FILLER.sub("", rest)) < MIN_REQUIREMENT_CHARS
+
+
 PERSON_NOTE = re.compile(r"[（(].*?[)）]")
 
 
@@ -196,7 +233,7 @@ def _automatic_return_reason(ctx: Context, directive: Directive, unknown: list[s
     if not directive.grid_ids:
         return "没有可下发的网格"
     requirement = directive.requirements.strip()
-    if len(requirement) < MIN_REQUIREMENT_CHARS or requirement in VAGUE_REQUIREMENTS:
+    if _vague(requirement):
         return "办理要求不明确"
     if directive.deadline is None or directive.deadline <= ctx.now:
         return "时限不明确"

@@ -175,6 +175,18 @@ def _after_reference(intent: Intent, department: str) -> str:
     return rest.strip(" ，,。")
 
 
+def _department_may_act(ctx: Context, event: Event, action: str, what: str) -> bool:
+    """Only the department holding the event acts on it. Department staff acting on an event that no department
+    holds yet are told its status (it has not been dispatched to them); anyone else is refused."""
+    if lookup.is_department_member(ctx, event.department_id):
+        return True
+    if event.department_id is None and lookup.acts_for_a_department_here(ctx):
+        refuse_status(ctx, event, action)
+    else:
+        ctx.reply("no_permission", action=what)
+    return False
+
+
 def accept_event(ctx: Context, event: Event) -> None:
     """签收: the department takes the event; coordination items close as they enter coordination."""
     item = lookup.item_of(ctx, event)
@@ -206,8 +218,7 @@ def accept_reference(ctx: Context, ref: str) -> None:
     event = lookup.event_by_ref(ctx, ref)
     if event is None:
         return
-    if not lookup.is_department_member(ctx, event.department_id):
-        ctx.reply("no_permission", action=f"签收 {event.ref}")
+    if not _department_may_act(ctx, event, "签收", f"签收 {event.ref}"):
         return
     if event.status != EventStatus.DISPATCHED:
         refuse_status(ctx, event, "签收")
@@ -223,8 +234,7 @@ def return_event(ctx: Context, intent: Intent) -> None:
     event = lookup.event_by_ref(ctx, intent.ref)
     if event is None:
         return
-    if not lookup.is_department_member(ctx, event.department_id):
-        ctx.reply("no_permission", action=f"退回 {event.ref}")
+    if not _department_may_act(ctx, event, "退回", f"退回 {event.ref}"):
         return
     if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
         refuse_status(ctx, event, "退回")
@@ -330,8 +340,7 @@ def resolve(ctx: Context, intent: Intent) -> None:
     if event.level == 1 and event.holder_kind == HolderKind.GRID:
         _resolve_in_grid(ctx, event, intent)
         return
-    if not lookup.is_department_member(ctx, event.department_id):
-        ctx.reply("no_permission", action=f"办结 {event.ref}")
+    if not _department_may_act(ctx, event, "办结", f"办结 {event.ref}"):
         return
     if event.status != EventStatus.ACCEPTED:
         refuse_status(ctx, event, "办结")
@@ -477,8 +486,7 @@ def extend(ctx: Context, intent: Intent) -> None:
     event = lookup.event_by_ref(ctx, intent.ref)
     if event is None:
         return
-    if not lookup.is_department_member(ctx, event.department_id):
-        ctx.reply("no_permission", action=f"为 {event.ref} 申请延期")
+    if not _department_may_act(ctx, event, "申请延期", f"为 {event.ref} 申请延期"):
         return
     if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
         refuse_status(ctx, event, "申请延期")

@@ -159,6 +159,25 @@ def is_department_member(ctx: Context, department_id: int | None) -> bool:
     )
 
 
+def is_grid_worker_of(ctx: Context, grid_id: int) -> bool:
+    """The grid's 专职网格员, in the grid's group."""
+    return (
+        ctx.actor is not None
+        and ctx.actor.holds(Role.GRID_WORKER, grid_id=grid_id)
+        and _in_group(ctx, GroupKind.GRID, grid_id=grid_id)
+    )
+
+
+def acts_for_a_department_here(ctx: Context) -> bool:
+    """The sender is staff (or front-line) of the department whose group this is."""
+    group = ctx.group
+    if ctx.actor is None or group is None or group.kind != GroupKind.DEPARTMENT or group.department_id is None:
+        return False
+    return ctx.actor.holds(Role.DEPT_STAFF, department_id=group.department_id) or ctx.actor.holds(
+        Role.FRONTLINE, department_id=group.department_id
+    )
+
+
 def is_grid_force(ctx: Context, grid_id: int) -> bool:
     """Who may report in a grid: its workers, helpers, front-line staff, and its village's chief and instructors,
     in the grid's own group."""

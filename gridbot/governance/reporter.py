@@ -67,8 +67,9 @@ def correct(ctx: Context, intent: Intent) -> None:
     event = lookup.event_by_ref(ctx, intent.ref)
     if event is None or ctx.actor is None:
         return
-    if ctx.actor.id != event.reporter_id and not lookup.is_grid_force(ctx, event.grid_id):
-        ctx.reply("no_permission", action=f"更正 {event.ref}")
+    # Reporters correct their reports; the grid's 专职网格员 (the hub of the grid) may correct any report there.
+    if ctx.actor.id != event.reporter_id and not lookup.is_grid_worker_of(ctx, event.grid_id):
+        ctx.reply("no_permission", action=f"更正 {event.ref}（只有上报人和本网格专职网格员可以更正）")
         return
     if event.status not in CORRECTABLE:
         refuse_status(ctx, event, "更正")
