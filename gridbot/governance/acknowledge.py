@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from gridbot.governance import directives, flow, lookup
 from gridbot.governance.context import Context
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
-from gridbot.storage.models.events import Event, EventStatus
+from gridbot.storage import event_repo
+from gridbot.storage.models.events import Event
 from gridbot.storage.models.org import GroupKind
 
 router = Router("acknowledge")
@@ -19,15 +18,9 @@ def waiting_events(ctx: Context) -> list[Event]:
     if ctx.actor is None or ctx.group is None or ctx.group.kind != GroupKind.DEPARTMENT:
         return []
     department_id = ctx.group.department_id
-    if not lookup.is_department_member(ctx, department_id):
+    if department_id is None or not lookup.is_department_member(ctx, department_id):
         return []
-    return list(
-        ctx.session.exec(
-            select(Event)
-            .where(Event.department_id == department_id, Event.status == EventStatus.DISPATCHED)
-            .order_by(col(Event.id))
-        ).all()
-    )
+    return event_repo.dispatched_to(ctx.session, department_id)
 
 
 @router.handles(IntentKind.ACCEPT)

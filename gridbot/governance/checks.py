@@ -8,9 +8,8 @@ from gridbot.governance.flow import reason_of, refuse_status
 from gridbot.governance.history import change
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
-from gridbot.storage import org_repo
-from gridbot.storage.models.events import EventStatus, Rating
-from gridbot.storage.models.org import Role
+from gridbot.storage import event_repo, org_repo
+from gridbot.storage.models.events import Event, EventStatus, Rating
 
 router = Router("checks")
 
@@ -72,7 +71,7 @@ def rate(ctx: Context, intent: Intent) -> None:
         ctx.reply("no_permission", action=f"评价 {event.ref}")
         return
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
-    department_id = event.department_id or _last_department(ctx, event.id)
+    department_id = event.department_id or event_repo.last_department(ctx.session, event.id)
     ctx.session.add(
         Rating(
             event_id=event.id,
@@ -89,35 +88,14 @@ def rate(ctx: Context, intent: Intent) -> None:
     ctx.reply("rated", ref=event.ref, verdict=verdict)
 
 
-def _rater_role(ctx: Context, event: object) -> str | None:
+def _rater_role(ctx: Context, event: Event) -> str | None:
     """Grid forces and centers rate departments; departments rate the center and grid workers."""
-    from gridbot.storage.models.events import Event
-
-    assert isinstance(event, Event) and ctx.actor is not None
+    assert event.id is not None
     if lookup.is_grid_force(ctx, event.grid_id):
         return "grid"
     if lookup.is_seat_of_town_or_district(ctx, event):
         return "center"
-    if event.department_id is not None and lookup.is_department_member(ctx, event.department_id):
+    department = event.department_id or event_repo.last_department(ctx.session, event.id)
+    if department is not None and lookup.is_department_member(ctx, department):
         return "department"
-    if ctx.actor.holds(Role.DEPT_STAFF) or any(a.role == Role.DEPT_STAFF for a in ctx.actor.roles):
-        last = _last_department(ctx, event.id or 0)
-        if last is not None and lookup.is_department_member(ctx, last):
-            return "department"
-    return None
-
-
-def _last_department(ctx: Context, event_id: int) -> int | None:
-    """The department that last handled the event (from its history)."""
-    from sqlmodel import col, select
-
-    from gridbot.storage.models.events import EventHistory
-
-    rows = ctx.session.exec(
-        select(EventHistory).where(EventHistory.event_id == event_id).order_by(col(EventHistory.id).desc())
-    ).all()
-    for row in rows:
-        value = row.detail.get("department_id")
-        if isinstance(value, int):
-            return value
     return None

@@ -6,14 +6,12 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, select
-
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
-from gridbot.storage import org_repo
+from gridbot.storage import directive_repo, org_repo
 from gridbot.storage.models.directives import (
     DIRECTIVE_STATUS_LABELS,
     Directive,
@@ -28,7 +26,7 @@ from gridbot.storage.models.events import (
     HolderKind,
     PendingQuestion,
 )
-from gridbot.storage.models.org import Department, District, Grid, GroupKind, Role, Town, Village
+from gridbot.storage.models.org import Department, District, Grid, GroupKind, Role, Town
 
 router = Router("directives")
 
@@ -181,8 +179,8 @@ def _grids_for_targets(
                 if town_id is not None:
                     grids.update({g.id: g for g in org_repo.grids_of_town(ctx.session, town_id) if g.id})
             continue
-        grid = ctx.session.exec(select(Grid).where(Grid.name == name, col(Grid.active))).first()
-        village = ctx.session.exec(select(Village).where(Village.name == name, col(Village.active))).first()
+        grid = org_repo.grid_by_name(ctx.session, name)
+        village = org_repo.village_by_name(ctx.session, name)
         if grid is not None:
             named = [grid]
         elif village is not None and village.id is not None:
@@ -198,7 +196,7 @@ def _grids_for_targets(
 
 
 def _towns_of_district(ctx: Context, district_id: int) -> list[Town]:
-    return list(ctx.session.exec(select(Town).where(Town.district_id == district_id, col(Town.active))).all())
+    return org_repo.towns_of_district(ctx.session, district_id)
 
 
 def _town_of_grid(ctx: Context, grid: Grid) -> int:
@@ -480,11 +478,8 @@ def _task_for(ctx: Context, directive: Directive, action: str) -> DirectiveTask 
     if not lookup.is_grid_force(ctx, ctx.group.grid_id):
         ctx.reply("no_permission", action=action)
         return None
-    task = ctx.session.exec(
-        select(DirectiveTask).where(
-            DirectiveTask.directive_id == directive.id, DirectiveTask.grid_id == ctx.group.grid_id
-        )
-    ).first()
+    assert directive.id is not None
+    task = directive_repo.task_for_grid(ctx.session, directive.id, ctx.group.grid_id)
     if task is None:
         ctx.reply("directive_not_for_grid", ref=directive.ref)
     return task
@@ -496,13 +491,7 @@ def waiting_tasks(ctx: Context) -> list[DirectiveTask]:
         return []
     if not ctx.actor.holds(Role.GRID_WORKER, grid_id=ctx.group.grid_id):
         return []
-    return list(
-        ctx.session.exec(
-            select(DirectiveTask).where(
-                DirectiveTask.grid_id == ctx.group.grid_id, DirectiveTask.status == TaskStatus.DISPATCHED
-            )
-        ).all()
-    )
+    return directive_repo.tasks_waiting_in_grid(ctx.session, ctx.group.grid_id)
 
 
 def acknowledge_task(ctx: Context, task: DirectiveTask) -> None:
@@ -681,11 +670,7 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
 
 
 def _tasks(ctx: Context, directive_id: int) -> list[DirectiveTask]:
-    return list(
-        ctx.session.exec(
-            select(DirectiveTask).where(DirectiveTask.directive_id == directive_id).order_by(col(DirectiveTask.id))
-        ).all()
-    )
+    return directive_repo.tasks_of(ctx.session, directive_id)
 
 
 TASK_LABELS = {TaskStatus.DISPATCHED: "未收到", TaskStatus.ACKNOWLEDGED: "已收到", TaskStatus.DONE: "已完成"}
@@ -721,11 +706,7 @@ def todo_lines(ctx: Context) -> list[str]:
     grid_ids = ctx.actor.scopes(Role.GRID_WORKER, "grid_id") | ctx.actor.scopes(Role.PART_TIME, "grid_id")
     if not grid_ids:
         return []
-    tasks = ctx.session.exec(
-        select(DirectiveTask)
-        .where(col(DirectiveTask.grid_id).in_(grid_ids), DirectiveTask.status != TaskStatus.DONE)
-        .order_by(col(DirectiveTask.id))
-    ).all()
+    tasks = directive_repo.open_tasks_of_grids(ctx.session, grid_ids)
     lines = []
     for task in tasks:
         directive = ctx.session.get(Directive, task.directive_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from gridbot.governance.context import Context
 from gridbot.intents.catalog import CatalogItem
@@ -80,14 +80,6 @@ def person_name(session: Session, person_id: int | None) -> str:
         return "系统"
     person = session.get(Person, person_id)
     return person.name if person is not None else "未知"
-
-
-def latest_report_by(session: Session, person_id: int, group_id: int) -> Event | None:
-    return session.exec(
-        select(Event)
-        .where(Event.reporter_id == person_id, Event.reported_in_group_id == group_id)
-        .order_by(col(Event.id).desc())
-    ).first()
 
 
 # A role counts only in its own place (workflow.md §1): a seat acts in its center's group, a department in its

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, or_, select
-
 from gridbot.governance import directives, lookup
 from gridbot.governance.context import Context
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
-from gridbot.storage import org_repo
+from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import (
     STATUS_LABELS,
     Event,
-    EventHistory,
-    EventPhoto,
     EventStatus,
-    HolderKind,
 )
 from gridbot.storage.models.org import GroupKind, Role
 
@@ -28,10 +23,8 @@ HISTORY_LINES = 6
 
 def event_summary(ctx: Context, event: Event) -> dict[str, Any]:
     assert event.id is not None
-    history = ctx.session.exec(
-        select(EventHistory).where(EventHistory.event_id == event.id).order_by(col(EventHistory.id))
-    ).all()
-    photos = len(ctx.session.exec(select(EventPhoto).where(EventPhoto.event_id == event.id)).all())
+    history = event_repo.history(ctx.session, event.id)
+    photos = event_repo.photo_count(ctx.session, event.id)
     return {
         "ref": event.ref,
         "status": STATUS_LABELS[event.status],
@@ -76,30 +69,13 @@ def todo(ctx: Context) -> None:
     """待办: what waits for the asker, by role."""
     actor = ctx.actor
     assert actor is not None
-    conditions = []
-    grid_ids = actor.scopes(Role.GRID_WORKER, "grid_id") | actor.scopes(Role.PART_TIME, "grid_id")
-    if grid_ids:
-        conditions.append((col(Event.grid_id).in_(grid_ids)) & (col(Event.status) == EventStatus.OPEN))
-    department_ids = actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(Role.FRONTLINE, "department_id")
-    if department_ids:
-        conditions.append(
-            col(Event.department_id).in_(department_ids)
-            & col(Event.status).in_([EventStatus.DISPATCHED, EventStatus.ACCEPTED])
-        )
-    town_ids = actor.scopes(Role.SEAT, "town_id")
-    if town_ids:
-        conditions.append(
-            col(Event.town_id).in_(town_ids)
-            & col(Event.level).in_([1, 2])
-            & col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
-            & (col(Event.holder_kind) != HolderKind.DEPARTMENT)
-        )
-    if actor.scopes(Role.SEAT, "district_id"):
-        conditions.append(
-            ((col(Event.level) == 3) | col(Event.warning))
-            & col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
-        )
-    events = ctx.session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all() if conditions else []
+    events = event_repo.waiting_for(
+        ctx.session,
+        grid_ids=actor.scopes(Role.GRID_WORKER, "grid_id") | actor.scopes(Role.PART_TIME, "grid_id"),
+        department_ids=actor.scopes(Role.DEPT_STAFF, "department_id") | actor.scopes(Role.FRONTLINE, "department_id"),
+        town_ids=actor.scopes(Role.SEAT, "town_id"),
+        district_seat=bool(actor.scopes(Role.SEAT, "district_id")),
+    )
     tasks = directives.todo_lines(ctx)
     items = [
         {

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import col, select
-
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.history import create
-from gridbot.storage import org_repo
+from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Event
 from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.records_file import RecordSpec
@@ -18,25 +16,14 @@ from gridbot.storage.records_file import RecordSpec
 
 def _warned_before(ctx: Context, record: RecordSpec) -> bool:
     since = record.occurred_at - timedelta(hours=ctx.settings.warning_match_hours)
-    warning = ctx.session.exec(
-        select(Event).where(
-            Event.grid_id == record.grid_id,
-            col(Event.warning),
-            col(Event.created_at) >= since,
-            col(Event.created_at) <= record.occurred_at,
-        )
-    ).first()
-    return warning is not None
+    return event_repo.warned_between(ctx.session, record.grid_id, since, record.occurred_at)
 
 
 def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
     """Store new records (known external refs are skipped); returns (imported, missed)."""
     imported = missed = 0
     for spec in records:
-        exists = ctx.session.exec(
-            select(ExternalRecord).where(ExternalRecord.external_ref == spec.external_ref)
-        ).first()
-        if exists is not None:
+        if event_repo.external_record(ctx.session, spec.external_ref) is not None:
             continue
         grid = org_repo.grid(ctx.session, spec.grid_id)
         town_id = org_repo.village(ctx.session, grid.village_id).town_id

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, select
-
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.flow import send_to_center
@@ -14,7 +12,7 @@ from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.catalog import CatalogItem
 from gridbot.intents.model import Intent, IntentKind
-from gridbot.storage import org_repo
+from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import (
     Closure,
     Event,
@@ -169,14 +167,8 @@ def open_question(ctx: Context, kind: str) -> PendingQuestion | None:
     """The sender's latest unanswered question of that kind (in this group for category questions)."""
     if ctx.actor is None:
         return None
-    query = select(PendingQuestion).where(
-        PendingQuestion.person_id == ctx.actor.id,
-        PendingQuestion.kind == kind,
-        col(PendingQuestion.answered_at).is_(None),
-    )
-    if kind == "category" and ctx.group is not None:
-        query = query.where(PendingQuestion.group_id == ctx.group.id)
-    return ctx.session.exec(query.order_by(col(PendingQuestion.id).desc())).first()
+    group_id = ctx.group.id if kind == "category" and ctx.group is not None else None
+    return event_repo.open_question(ctx.session, ctx.actor.id, kind, group_id)
 
 
 def best_item(ctx: Context, sector: str, text: str) -> CatalogItem | None:
@@ -244,7 +236,7 @@ def photo_target(ctx: Context) -> Event | None:
         return ctx.session.get(Event, after_done.event_id)
     if ctx.group is None or ctx.group.id is None:
         return None
-    latest = lookup.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
+    latest = event_repo.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
     if latest is not None and ctx.now - latest.created_at <= window:
         return latest
     return None
@@ -264,7 +256,7 @@ def receive_image(ctx: Context, message: InboxMessage) -> None:
         )
     )
     ctx.session.flush()
-    count = len(ctx.session.exec(select(EventPhoto).where(EventPhoto.event_id == event.id)).all())
+    count = event_repo.photo_count(ctx.session, event.id)
     change(ctx, event, "photo", note=f"照片 {count} 张")
     ctx.reply("photo_attached", ref=event.ref, count=count)
 
@@ -273,7 +265,7 @@ def receive_location(ctx: Context, message: InboxMessage) -> None:
     """A location message right after a report sets its coordinates."""
     if ctx.actor is None or ctx.group is None or ctx.group.id is None:
         return
-    latest = lookup.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
+    latest = event_repo.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
     window = timedelta(minutes=ctx.settings.photo_window_minutes)
     if latest is None or ctx.now - latest.created_at > window:
         return

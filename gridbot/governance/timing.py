@@ -11,12 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
-
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.history import change
-from gridbot.storage import org_repo
+from gridbot.storage import directive_repo, event_repo, org_repo, timing_repo
 from gridbot.storage.models.directives import (
     Directive,
     DirectiveHistory,
@@ -59,12 +57,7 @@ def _reminder_stages(ctx: Context, subject: str, kind: str, start: datetime, due
 
 
 def _event_deadlines(ctx: Context) -> Iterator[tuple[Event, list[Stage]]]:
-    live = ctx.session.exec(
-        select(Event).where(
-            col(Event.status).in_([EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED, EventStatus.ACCEPTED])
-        )
-    ).all()
-    for event in live:
+    for event in event_repo.live_events(ctx.session):
         if event.directive_task_id is not None:
             continue  # directive tasks have their own deadlines below
         ref = event.ref
@@ -87,10 +80,7 @@ def _event_deadlines(ctx: Context) -> Iterator[tuple[Event, list[Stage]]]:
 
 
 def _task_deadlines(ctx: Context) -> Iterator[tuple[DirectiveTask, list[Stage]]]:
-    tasks = ctx.session.exec(
-        select(DirectiveTask).where(col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED]))
-    ).all()
-    for task in tasks:
+    for task in directive_repo.live_tasks(ctx.session):
         subject = f"T{task.id}"
         stages: list[Stage] = []
         if task.status == TaskStatus.DISPATCHED:
@@ -106,7 +96,7 @@ def _task_deadlines(ctx: Context) -> Iterator[tuple[DirectiveTask, list[Stage]]]
 
 
 def _sent(ctx: Context) -> set[tuple[str, str, str]]:
-    return {(r.subject, r.stage, r.due) for r in ctx.session.exec(select(ReminderSent)).all()}
+    return timing_repo.reminders_sent(ctx.session)
 
 
 def moments(ctx: Context, after: datetime, until: datetime) -> list[datetime]:

@@ -162,3 +162,15 @@ def grids_of_town(session: Session, town_id: int) -> list[Grid]:
 
 def residents_of_grid(session: Session, grid_id: int) -> list[Resident]:
     return list(session.exec(select(Resident).where(Resident.grid_id == grid_id, col(Resident.active))).all())
+
+
+def grid_by_name(session: Session, name: str) -> Grid | None:
+    return session.exec(select(Grid).where(Grid.name == name, col(Grid.active))).first()
+
+
+def village_by_name(session: Session, name: str) -> Village | None:
+    return session.exec(select(Village).where(Village.name == name, col(Village.active))).first()
+
+
+def towns_of_district(session: Session, district_id: int) -> list[Town]:
+    return list(session.exec(select(Town).where(Town.district_id == district_id, col(Town.active))).all())

@@ -1,0 +1,52 @@
+"""Queries on directives and their tasks (for the rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from gridbot.storage.models.directives import DirectiveTask, TaskStatus
+
+
+def tasks_of(session: Session, directive_id: int) -> list[DirectiveTask]:
+    return list(
+        session.exec(
+            select(DirectiveTask).where(DirectiveTask.directive_id == directive_id).order_by(col(DirectiveTask.id))
+        ).all()
+    )
+
+
+def task_for_grid(session: Session, directive_id: int, grid_id: int) -> DirectiveTask | None:
+    return session.exec(
+        select(DirectiveTask).where(DirectiveTask.directive_id == directive_id, DirectiveTask.grid_id == grid_id)
+    ).first()
+
+
+def tasks_waiting_in_grid(session: Session, grid_id: int) -> list[DirectiveTask]:
+    """Tasks of the grid not yet acknowledged (收到)."""
+    return list(
+        session.exec(
+            select(DirectiveTask).where(DirectiveTask.grid_id == grid_id, DirectiveTask.status == TaskStatus.DISPATCHED)
+        ).all()
+    )
+
+
+def open_tasks_of_grids(session: Session, grid_ids: Iterable[int]) -> list[DirectiveTask]:
+    """Tasks of these grids not yet done, oldest first."""
+    return list(
+        session.exec(
+            select(DirectiveTask)
+            .where(col(DirectiveTask.grid_id).in_(list(grid_ids)), DirectiveTask.status != TaskStatus.DONE)
+            .order_by(col(DirectiveTask.id))
+        ).all()
+    )
+
+
+def live_tasks(session: Session) -> list[DirectiveTask]:
+    """Tasks still to acknowledge or to complete."""
+    return list(
+        session.exec(
+            select(DirectiveTask).where(col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED]))
+        ).all()
+    )
