@@ -90,7 +90,11 @@ def internal_error() -> str:
 @template("ask_category")
 def ask_category(ref: str, options: Sequence[str]) -> str:
     choices = "\n".join(f"{index}. {sector}" for index, sector in enumerate(options, start=1))
-    return f"{ref} 的类别不太确定，请回复数字选择：\n{choices}\n（回复 1/2/3 选择类别）"
+    numbers = "/".join(str(n) for n in range(1, len(options) + 1))
+    return (
+        f"{ref} 的类别不太确定，请回复数字选择：\n{choices}\n"
+        f"（回复 {numbers} 选择类别；都不对请发：更正 {ref} 类别：大类名称）"
+    )
 
 
 @template("ask_category_free")

@@ -166,9 +166,14 @@ def _grids_for_targets(
     unknown: list[str] = []
     foreign: list[str] = []
     district_id = department.district_id
+    towns_by_name = {t.name: t.id for t in _towns_of_district(ctx, district_id) if t.id is not None}
     for target in targets:
         name = target.strip()
         named: list[Grid]
+        town_named = next((towns_by_name[n] for n in _town_names(name) if n in towns_by_name), None)
+        if town_named is not None:  # 永乐镇 / 永乐镇全镇: every grid of that town
+            grids.update({g.id: g for g in org_repo.grids_of_town(ctx.session, town_named) if g.id})
+            continue
         if name in WHOLE_TOWN:
             towns = (
                 [department.town_id]
@@ -193,6 +198,15 @@ def _grids_for_targets(
             continue
         grids.update({g.id: g for g in named if g.id is not None})
     return sorted(grids.values(), key=lambda g: g.id or 0), unknown, foreign
+
+
+def _town_names(target: str) -> tuple[str, ...]:
+    """The town names a target may mean: itself, or with 全镇/全街道 taken off (永乐镇全镇, 永乐全镇)."""
+    for suffix in ("全镇", "全街道", "全域"):
+        if target.endswith(suffix) and len(target) > len(suffix):
+            base = target[: -len(suffix)]
+            return (target, base, f"{base}镇", f"{base}街道")
+    return (target,)
 
 
 def _towns_of_district(ctx: Context, district_id: int) -> list[Town]:

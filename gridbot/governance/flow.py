@@ -364,8 +364,9 @@ def resolve(ctx: Context, intent: Intent) -> None:
 def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
     """办结 E12 by the grid: closes an open level-1 event (closure self); the 处置后 text is required."""
     assert ctx.actor is not None
-    if not (ctx.actor.holds(Role.GRID_WORKER, grid_id=event.grid_id) or ctx.actor.id == event.reporter_id):
-        ctx.reply("no_permission", action=f"办结 {event.ref}")
+    if not lookup.is_grid_worker_of(ctx, event.grid_id):
+        # 小事不出网格 runs through the 专职网格员: only they close a level-1 event with 办结 (workflow §3).
+        ctx.reply("no_permission", action=f"办结 {event.ref}（一级事件由本网格专职网格员办结）")
         return
     if event.status != EventStatus.OPEN:
         refuse_status(ctx, event, "办结")

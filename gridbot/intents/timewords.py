@@ -52,6 +52,7 @@ class TimeSpan:
     value: datetime
     explicit_date: bool  # the text names the day, so "later than now" cannot mean "yesterday"
     has_clock: bool
+    bare_hour: bool = False  # a clock hour of 1–11 with no 上午/下午/晚上: morning or afternoon is open
 
 
 def as_reference(sent_at: datetime) -> datetime:
@@ -131,7 +132,8 @@ def _resolve(found: re.Match[str], reference: datetime, prefer: Prefer) -> TimeS
     else:
         hour, minute = clock
         value = datetime.combine(day, time(0), TZ) + timedelta(hours=hour, minutes=minute)
-    return TimeSpan(found.start(), found.end(), value, has_date, has_clock)
+    bare = clock is not None and part is None and 1 <= clock[0] <= 11
+    return TimeSpan(found.start(), found.end(), value, has_date, has_clock, bare)
 
 
 def _resolve_date(groups: dict[str, str | None], today: date, prefer: Prefer) -> date | None:
@@ -236,6 +238,9 @@ def occurred_at(text: str, reference: datetime | None) -> datetime | None:
     now = as_reference(reference)
     for span in find_times(text, now, "past"):
         value = span.value
+        afternoon = value + timedelta(hours=12)
+        if span.bare_hour and not span.explicit_date and afternoon <= now + timedelta(hours=1):
+            value = afternoon  # a bare 3点半 written at 16:00 is this afternoon, the latest such moment past
         if value > now + timedelta(hours=1) and not span.explicit_date:
             value -= timedelta(days=1)
         if value <= now + timedelta(hours=1):

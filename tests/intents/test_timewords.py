@@ -88,3 +88,15 @@ def test_utc_message_time_is_converted() -> None:
 def test_deadline(text: str, expected: str) -> None:
     value = deadline_at(text, SENT_AT)
     assert value is not None and value.isoformat().startswith(expected)
+
+
+def test_a_bare_hour_is_the_latest_such_moment_already_past() -> None:
+    from datetime import datetime
+
+    from gridbot.intents.timewords import occurred_at
+
+    four_pm = datetime.fromisoformat("2026-04-10T16:00:00+08:00")
+    assert occurred_at("3点半左右村口有人聚集", four_pm) == datetime.fromisoformat("2026-04-10T15:30:00+08:00")
+    assert occurred_at("8点多有人吵架", four_pm) == datetime.fromisoformat("2026-04-10T08:00:00+08:00")
+    assert occurred_at("昨天8点有人吵架", four_pm) == datetime.fromisoformat("2026-04-09T08:00:00+08:00")
+    assert occurred_at("今天中午有人打架", four_pm) == datetime.fromisoformat("2026-04-10T12:00:00+08:00")
