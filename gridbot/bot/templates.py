@@ -99,7 +99,7 @@ def ask_category(ref: str, options: Sequence[str]) -> str:
 
 @template("ask_category_free")
 def ask_category_free(ref: str) -> str:
-    return f"{ref} 没能识别类别，请发送：更正 {ref} 类别：环境保护（写大类或事项名称）"
+    return f"{ref} 没能识别类别，请回复：更正 {ref} 类别：环境保护（写大类或事项名称）"
 
 
 @template("no_question")

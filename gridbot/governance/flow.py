@@ -9,7 +9,6 @@ from gridbot.governance.context import Context
 from gridbot.governance.deadlines import add_hours
 from gridbot.governance.history import change, close
 from gridbot.governance.router import Router
-from gridbot.intents.catalog import ClosureStandard
 from gridbot.intents.model import Intent, IntentKind
 from gridbot.storage import org_repo
 from gridbot.storage.models.events import STATUS_LABELS, Closure, Event, EventStatus, HolderKind
@@ -194,7 +193,7 @@ def accept_event(ctx: Context, event: Event) -> None:
     resolve_due = add_hours(ctx.now, resolve_hours, working_days=item.working_days if item else False)
     change(ctx, event, "accept", status=EventStatus.ACCEPTED, resolve_due=resolve_due)
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
-    if item is not None and item.closure is ClosureStandard.COORDINATION:
+    if lookup.closes_on_coordination(ctx, event):
         close(ctx, event, "coordination", Closure.COORDINATION)
         ctx.reply("accepted_coordination", ref=event.ref)
         ctx.post(
@@ -318,8 +317,7 @@ def coordinate(ctx: Context, intent: Intent) -> None:
         if event.status != EventStatus.OPEN:
             refuse_status(ctx, event, "进入协调")
             return
-        item = lookup.item_of(ctx, event)
-        if item is None or item.closure is not ClosureStandard.COORDINATION:
+        if not lookup.closes_on_coordination(ctx, event):
             change(ctx, event, "progress", note=intent.body or "协调中")
             ctx.reply("coordination_not_closing", ref=event.ref)
             return

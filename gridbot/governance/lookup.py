@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session
 
 from gridbot.governance.context import Context
-from gridbot.intents.catalog import CatalogItem
+from gridbot.intents.catalog import CatalogItem, ClosureStandard
 from gridbot.storage import org_repo
 from gridbot.storage.models.events import Event, HolderKind
 from gridbot.storage.models.org import Group, GroupKind, Person, Role
@@ -25,6 +25,20 @@ def event_by_ref(ctx: Context, ref: str | None) -> Event | None:
     if event is None:
         ctx.reply("not_found", ref=ref)
     return event
+
+
+def closes_on_coordination(ctx: Context, event: Event) -> bool:
+    """The event's closure standard is coordination: its item's, or, with no item known, its sector's when every
+    item of the sector closes that way (信访)."""
+    item = item_of(ctx, event)
+    if item is not None:
+        return item.closure is ClosureStandard.COORDINATION
+    sector = ctx.catalog.sector(event.sector) if event.sector else None
+    return (
+        sector is not None
+        and bool(sector.items)
+        and all(i.closure is ClosureStandard.COORDINATION for i in sector.items)
+    )
 
 
 def item_of(ctx: Context, event: Event) -> CatalogItem | None:

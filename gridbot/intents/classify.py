@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gridbot.intents.catalog import Catalog
+from gridbot.intents.vocabulary import FRAGMENT_STOPWORDS
 
 _CACHE_SIZE = 8
 _SECTOR_WORD_WEIGHT = 1.5  # a word that names a sector directly (环保, 消防) outweighs an item keyword
@@ -31,6 +32,8 @@ _MIN_WORD = 2
 _FRAGMENT_WEIGHT = 0.35
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{3,}$")
 _FUNCTION_CHARS = frozenset("了的在有是不没要一个着把被让给和与就都也还又很太")
+# In a 预警, the words of warning-type items (fraud, fire, gatherings …) weigh this much more.
+_WARNING_ITEM_BOOST = 1.3
 # A sector named only by pieces of keywords is a guess: its confidence stays below any sensible asking threshold.
 _GUESS_CONFIDENCE = 0.1
 # Two distinct whole keywords of one sector, more than the runner-up has, are corroborating evidence.
@@ -101,6 +104,7 @@ class Matcher:
         self.lengths = sorted({len(w) for w in self.entries}, reverse=True)
         self.first_chars = frozenset(w[0] for w in self.entries)
         self.sector_order = {s.name: i for i, s in enumerate(catalog.sectors)}
+        self.warning_items = frozenset(i.code for i in catalog.items if i.warning)
 
     def hits(self, text: str) -> list[Hit]:
         """Keyword occurrences, without those lying inside a longer occurrence."""
@@ -123,13 +127,20 @@ class Matcher:
                 reach = hit.end
         return kept
 
+    def whole_words_in(self, text: str) -> list[str]:
+        """The whole keywords and synonyms (not pieces) occurring in a short text such as a place name."""
+        return [hit.word for hit in self.hits(text) if hit.word not in self.fragment_words]
+
     def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """Scores per sector and per item code."""
         sectors, items, _ = self.evidence(text)
         return sectors, items
 
-    def evidence(self, text: str) -> tuple[dict[str, float], dict[str, float], dict[str, set[str]]]:
-        """Scores per sector and per item code, and the distinct whole keywords (not pieces) of each sector."""
+    def evidence(
+        self, text: str, warning: bool = False
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, set[str]]]:
+        """Scores per sector and per item code, and the distinct whole keywords (not pieces) of each sector.
+        In a warning, words of warning-type items weigh more: a 预警 is about such a matter more often."""
         sectors: dict[str, float] = defaultdict(float)
         items: dict[str, float] = defaultdict(float)
         whole: dict[str, set[str]] = defaultdict(set)
@@ -142,6 +153,8 @@ class Matcher:
             strength = _weight_length(hit.word) ** 1.5 * position * repeat
             for entry in self.entries[hit.word]:
                 score = strength * entry.weight
+                if warning and entry.item in self.warning_items:
+                    score *= _WARNING_ITEM_BOOST
                 sectors[entry.sector] += score
                 if entry.item is not None:
                     items[entry.item] += score
@@ -171,13 +184,21 @@ class Matcher:
         return None
 
 
-def classify(catalog: Catalog, text: str, category: str | None = None) -> Classification:
-    """Sector, item and up to three candidate sectors for a text, an explicit category field first."""
+def classify(
+    catalog: Catalog, text: str, category: str | None = None, *, aside: str = "", warning: bool = False
+) -> Classification:
+    """Sector, item and up to three candidate sectors for a text, an explicit category field first.
+
+    `aside` is text kept out of scoring (a place name), except for the whole keywords in it (公租房 in
+    公租房滨河小区); `warning` says the message is a 预警."""
     matcher = matcher_for(catalog)
+    kept = matcher.whole_words_in(aside) if aside else []
+    if kept:
+        text = f"{text}\n{' '.join(kept)}"
     named = matcher.named_sector(category) if category else None
     if category and named is None and category.strip() not in text:
         text = f"{category}\n{text}"  # a category the catalog does not know is one more clue
-    sectors, items, whole = matcher.evidence(text)
+    sectors, items, whole = matcher.evidence(text, warning)
     ranked = sorted(sectors, key=lambda s: (-sectors[s], matcher.sector_order.get(s, 0)))
     if named is not None:
         sector, item = named
@@ -246,7 +267,7 @@ def _fragments(entries: dict[str, list[_Entry]]) -> dict[str, set[tuple[str, str
         if not _CJK_WORD.match(word):
             continue
         for piece in _word_pieces(word):
-            if piece not in entries and not _FUNCTION_CHARS.intersection(piece):
+            if piece not in entries and not _FUNCTION_CHARS.intersection(piece) and piece not in FRAGMENT_STOPWORDS:
                 owners[piece].update((e.sector, e.item) for e in found if e.item is not None)
     return {piece: found for piece, found in owners.items() if found}
 

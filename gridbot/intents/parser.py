@@ -92,7 +92,10 @@ def _event(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Inte
     if occurred is None:
         occurred = occurred_at(_without_numbers(narrative), sent_at)
     category = segments.get("category")
-    found = classify(catalog, _without_place(_without_contacts(narrative)), category)
+    plain = _without_contacts(narrative)
+    place = find_place(plain)
+    without_place = plain.replace(place, " ", 1) if place else plain
+    found = classify(catalog, without_place, category, aside=place or "", warning=kind is K.WARNING)
     fields = Fields(
         location=location or None,
         description=description or None,
@@ -268,13 +271,6 @@ def _hours(found: re.Match[str]) -> float | None:
         return None
     unit = v.DURATION_UNITS[found["unit"].lower()]
     return (float(number) + (0.5 if found["half"] else 0.0)) * unit
-
-
-def _without_place(text: str) -> str:
-    """Place names (幸福小区, 永乐街) are the town's own words, not evidence of a matter: leave them out of
-    classification, keeping what follows them (门口, 楼道)."""
-    place = find_place(text)
-    return text.replace(place, " ", 1) if place else text
 
 
 _CONTACT = re.compile(rf"(?:{v.alternation(v.FIELD_LABELS['phones'])})?\s?[:：]?\s?\d{{11,}}[Xx]?")

@@ -441,6 +441,65 @@ WEEK_OFFSETS: Mapping[str, int] = {
 MINUTE_WORDS: Mapping[str, int] = {"半": 30, "一刻": 15, "三刻": 45}
 APPROXIMATE_WORDS: tuple[str, ...] = ("左右", "多", "许", "前后", "钟", "整", "以后", "以前", "之后")
 
+# Two-character pieces of longer keywords that are everyday words, not evidence of a matter (晚上 from 晚上施工,
+# 资质 from 办学资质, 历史 from 历史遗留): they never count as keyword pieces.
+FRAGMENT_STOPWORDS: frozenset[str] = frozenset(
+    {
+        "晚上",
+        "早上",
+        "上午",
+        "下午",
+        "中午",
+        "夜里",
+        "今天",
+        "昨天",
+        "明天",
+        "每天",
+        "天天",
+        "最近",
+        "现在",
+        "已经",
+        "资质",
+        "历史",
+        "门口",
+        "附近",
+        "旁边",
+        "情况",
+        "问题",
+        "工作",
+        "人员",
+        "群众",
+        "村民",
+        "居民",
+        "小区",
+        "部门",
+        "单位",
+        "地方",
+        "时候",
+        "东西",
+        "一些",
+        "这个",
+        "那个",
+        "我们",
+        "他们",
+        "家里",
+        "楼上",
+        "楼下",
+        "路边",
+        "周边",
+        "发现",
+        "反映",
+        "联系",
+        "处理",
+        "出现",
+        "进行",
+        "相关",
+        "管理",
+        "服务",
+        "安全",
+    }
+)
+
 # --- places ------------------------------------------------------------------------------------------------
 
 # Place anchors: a short name followed by one of these (东村, 幸福小区, 永乐街, 镇中学, 工业园).
