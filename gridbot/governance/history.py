@@ -32,6 +32,24 @@ def change(
     if status is not None:
         event.status = status
     event.updated_at = ctx.now
+    _store_with_entry(ctx, event, action, before, note, changed)
+
+
+def create(ctx: Context, event: Event, action: str, *, note: str = "", **detail: Any) -> Event:
+    """Store a new event with its first history entry (from no status to its initial one)."""
+    _store_with_entry(ctx, event, action, None, note, detail)
+    return event
+
+
+def close(ctx: Context, event: Event, action: str, closure: str, *, note: str = "", **updates: Any) -> None:
+    """Close the event (已办结) with its closure kind: self, coordination, resolution or unfounded."""
+    change(ctx, event, action, status=EventStatus.CLOSED, note=note, closure=closure, closed_at=ctx.now, **updates)
+
+
+def _store_with_entry(
+    ctx: Context, event: Event, action: str, before: str | None, note: str, detail: dict[str, Any]
+) -> None:
+    """Write the event and its history entry: who (the actor, or the system), when, what, from → to."""
     ctx.session.add(event)
     ctx.session.flush()
     assert event.id is not None
@@ -44,34 +62,9 @@ def change(
             from_status=before,
             to_status=event.status,
             note=note,
-            detail={key: _plain(value) for key, value in changed.items()},
-        )
-    )
-
-
-def create(ctx: Context, event: Event, action: str, *, note: str = "", **detail: Any) -> Event:
-    """Store a new event with its first history entry (from no status to its initial one)."""
-    ctx.session.add(event)
-    ctx.session.flush()
-    assert event.id is not None
-    ctx.session.add(
-        EventHistory(
-            event_id=event.id,
-            at=ctx.now,
-            actor_id=ctx.actor.id if ctx.actor is not None else None,
-            action=action,
-            from_status=None,
-            to_status=event.status,
-            note=note,
             detail={key: _plain(value) for key, value in detail.items()},
         )
     )
-    return event
-
-
-def close(ctx: Context, event: Event, action: str, closure: str, *, note: str = "", **updates: Any) -> None:
-    """Close the event (已办结) with its closure kind: self, coordination, resolution or unfounded."""
-    change(ctx, event, action, status=EventStatus.CLOSED, note=note, closure=closure, closed_at=ctx.now, **updates)
 
 
 def _plain(value: Any) -> Any:
