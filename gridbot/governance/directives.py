@@ -110,6 +110,11 @@ def _record(
     ctx.session.flush()
 
 
+def _refuse_status(ctx: Context, directive: Directive, action: str) -> None:
+    """ "D3 当前状态为已退回，不能审核"."""
+    ctx.reply("directive_wrong_status", ref=directive.ref, status=_status_label(directive), action=action)
+
+
 def _status_label(directive: Directive) -> str:
     return DIRECTIVE_STATUS_LABELS[DirectiveStatus(directive.status)]
 
@@ -365,12 +370,7 @@ def approve(ctx: Context, ref: str) -> None:
     if directive.status == DirectiveStatus.DISPATCHED and _approve_extension(ctx, directive):
         return
     if directive.status != DirectiveStatus.PENDING_REVIEW:
-        ctx.reply(
-            "directive_wrong_status",
-            ref=directive.ref,
-            status=_status_label(directive),
-            action="审核",
-        )
+        _refuse_status(ctx, directive, "审核")
         return
     center_name, _ = _center(ctx, directive.review_chain[len(directive.reviewers)])
     if not _current_reviewer_is(ctx, directive):
@@ -410,12 +410,7 @@ def return_directive(ctx: Context, ref: str, reason: str) -> None:
     if directive is None:
         return
     if directive.status != DirectiveStatus.PENDING_REVIEW:
-        ctx.reply(
-            "directive_wrong_status",
-            ref=directive.ref,
-            status=_status_label(directive),
-            action="退回",
-        )
+        _refuse_status(ctx, directive, "退回")
         return
     if not _current_reviewer_is(ctx, directive):
         ctx.reply("no_permission", action=f"退回 {directive.ref}")
@@ -528,7 +523,7 @@ def _open_task(
     if directive is None:
         return None
     if directive.status != DirectiveStatus.DISPATCHED:
-        ctx.reply("directive_wrong_status", ref=directive.ref, status=_status_label(directive), action=action)
+        _refuse_status(ctx, directive, action)
         return None
     task = _task_for(ctx, directive, permission.format(ref=directive.ref))
     if task is None:
