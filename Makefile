@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/gridbot demo
 
 test: $(STAMP)
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gridbot tests benchmarks
