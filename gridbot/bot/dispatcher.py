@@ -14,12 +14,15 @@ from gridbot.bot.messages import IncomingMessage
 from gridbot.bot.outbox import write_notices
 from gridbot.clock import Clock, local
 from gridbot.governance import reports
-from gridbot.governance.context import Actor, Context, Notice
+from gridbot.governance.context import Actor, Context
 from gridbot.governance.routes import ROUTER
 from gridbot.intents import parse
 from gridbot.intents.catalog import Catalog
 from gridbot.intents.masking import mask_text
 from gridbot.intents.model import Fields, Intent, IntentKind
+from gridbot.notices import Addressed
+from gridbot.notices.queries import Help
+from gridbot.notices.questions import GroupUnknown, InternalError, NotUnderstood, Unregistered
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
 from gridbot.storage.catalog_store import ensure_catalog
@@ -126,25 +129,25 @@ class Dispatcher:
         if intent.kind is IntentKind.NONE:
             if self._mentions_bot(message.text):
                 # An @-mention is a trigger: it gets an answer even when nothing in it could be read.
-                ctx.reply("not_understood")
+                ctx.reply(NotUnderstood())
                 return "mention"
             return None
         bare_acknowledgement = intent.kind is IntentKind.ACCEPT and intent.ref is None
         if ctx.actor is None:
             if not bare_acknowledgement:
-                ctx.reply("unregistered")
+                ctx.reply(Unregistered())
             return intent.kind.value
         if ctx.group is None and not message.payload.get("direct"):
             # A group that is not in the organisation has no place: no role can act there (fail closed).
             if not bare_acknowledgement:
-                ctx.reply("group_unknown")
+                ctx.reply(GroupUnknown())
             return intent.kind.value
         handler = ROUTER.handler_for(intent.kind)
         if handler is not None:
             handler(ctx, intent)
         if not ctx.replied and not (intent.kind is IntentKind.ACCEPT and intent.ref is None):
             # Every triggered message gets an answer, even when a rule had nothing to say.
-            ctx.reply("help", audience="grid")
+            ctx.reply(Help(audience="grid"))
         return intent.kind.value
 
     def _mentions_bot(self, text: str) -> bool:
@@ -167,7 +170,7 @@ class Dispatcher:
             group = session.get(Group, message.group_id) if message.group_id else None
             write_notices(
                 session,
-                [Notice("internal_error", {}, reply=True)],
+                [Addressed(InternalError(), reply=True)],
                 message=message,
                 reply_group=group,
                 now=self.clock.now(),

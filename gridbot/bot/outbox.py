@@ -11,10 +11,9 @@ from sqlmodel import Session, col, select
 
 from gridbot.bot.channels.base import Channel, DeliveryError
 from gridbot.bot.messages import OutgoingMessage, ReplyContext
-from gridbot.bot.templates import render
 from gridbot.clock import Clock
-from gridbot.governance.context import Notice
 from gridbot.intents.masking import mask_text
+from gridbot.notices import Addressed, render
 from gridbot.storage.models.events import InboxMessage, OutboxMessage
 from gridbot.storage.models.org import Group, Person
 from gridbot.storage.org_repo import bindings_of
@@ -24,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def write_notices(
     session: Session,
-    notices: Sequence[Notice],
+    notices: Sequence[Addressed],
     *,
     message: InboxMessage | None,
     reply_group: Group | None,
@@ -42,18 +41,16 @@ def write_notices(
                 continue
             conversation = group.name
         people = [session.get(Person, person_id) for person_id in notice.mentions]
-        params = {key: value for key, value in notice.params.items() if key != "image"}
-        image = notice.params.get("image")
         row = OutboxMessage(
             group_id=group.id if group is not None else None,
             conversation=conversation,
-            text=mask_text(render(notice.template, params)),
-            image_png=image if isinstance(image, str) else None,
+            text=mask_text(render(notice.notice)),
+            image_png=notice.notice.attachment(),
             mentions=[p.name for p in people if p is not None],
             mention_userids=[p.userid for p in people if p is not None and p.userid],
             in_reply_to=message.id if notice.reply and message is not None else None,
             reply_channel=message.channel if notice.reply and message is not None and group is None else None,
-            template=notice.template,
+            template=notice.notice.key,
             created_at=now,
         )
         session.add(row)

@@ -8,6 +8,15 @@ from gridbot.governance.flow import reason_of, refuse_status
 from gridbot.governance.history import change
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.corrections import (
+    CheckFailed,
+    CheckFailedNotice,
+    CheckNeedsVerdict,
+    CheckPassed,
+    Rated,
+    RateNeedsVerdict,
+)
+from gridbot.notices.questions import NoPermission
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Event, EventStatus, Rating
 
@@ -22,18 +31,18 @@ def check(ctx: Context, intent: Intent) -> None:
     if event is None:
         return
     if not lookup.is_seat_of_town_or_district(ctx, event):
-        ctx.reply("no_permission", action=f"抽查 {event.ref}")
+        ctx.reply(NoPermission(action=f"抽查 {event.ref}"))
         return
     verdict = intent.fields.verdict
     if verdict not in ("合格", "不合格"):
-        ctx.reply("check_needs_verdict", ref=event.ref)
+        ctx.reply(CheckNeedsVerdict(ref=event.ref))
         return
     if event.status != EventStatus.CLOSED:
         refuse_status(ctx, event, "抽查")
         return
     if verdict == "合格":
         change(ctx, event, "check_pass", note=reason_of(intent))
-        ctx.reply("check_passed", ref=event.ref)
+        ctx.reply(CheckPassed(ref=event.ref))
         return
     reason = reason_of(intent) or "抽查不合格"
     change(ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason)
@@ -41,20 +50,13 @@ def check(ctx: Context, intent: Intent) -> None:
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        "check_failed_notice",
-        ref=event.ref,
-        grid=grid.name,
-        reason=reason,
+        CheckFailedNotice(ref=event.ref, grid=grid.name, reason=reason),
         mentions=workers,
     )
     ctx.post(
-        lookup.center_group_of(ctx.session, event),
-        "check_failed_notice",
-        ref=event.ref,
-        grid=grid.name,
-        reason=reason,
+        lookup.center_group_of(ctx.session, event), CheckFailedNotice(ref=event.ref, grid=grid.name, reason=reason)
     )
-    ctx.reply("check_failed", ref=event.ref, reason=reason)
+    ctx.reply(CheckFailed(ref=event.ref, reason=reason))
 
 
 @router.handles(IntentKind.RATE)
@@ -64,11 +66,11 @@ def rate(ctx: Context, intent: Intent) -> None:
         return
     verdict = intent.fields.verdict
     if verdict not in RATING_VERDICTS:
-        ctx.reply("rate_needs_verdict", ref=event.ref)
+        ctx.reply(RateNeedsVerdict(ref=event.ref))
         return
     role = _rater_role(ctx, event)
     if role is None:
-        ctx.reply("no_permission", action=f"评价 {event.ref}")
+        ctx.reply(NoPermission(action=f"评价 {event.ref}"))
         return
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
     department_id = event.department_id or event_repo.last_department(ctx.session, event.id)
@@ -85,7 +87,7 @@ def rate(ctx: Context, intent: Intent) -> None:
         )
     )
     change(ctx, event, "rate", note=f"{verdict} {reason_of(intent)}".strip())
-    ctx.reply("rated", ref=event.ref, verdict=verdict)
+    ctx.reply(Rated(ref=event.ref, verdict=verdict))
 
 
 def _rater_role(ctx: Context, event: Event) -> str | None:

@@ -5,29 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from gridbot.intents.catalog import Catalog
+from gridbot.notices import Addressed, Notice
 from gridbot.settings import Settings
 from gridbot.storage.models.events import InboxMessage
 from gridbot.storage.models.org import Group, GroupKind, Person, Role, RoleAssignment
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A message to send: a template name and its data; the wording lives in bot/templates.py.
-
-    `group_id` None with `reply` True answers the incoming message where it came from.
-    `mentions` are person ids; the channel decides how to render them.
-    """
-
-    template: str
-    params: dict[str, Any]
-    group_id: int | None = None
-    reply: bool = False
-    mentions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,24 +44,24 @@ class Context:
     actor: Actor | None = None
     group: Group | None = None
     message: InboxMessage | None = None
-    notices: list[Notice] = field(default_factory=list)
+    notices: list[Addressed] = field(default_factory=list)
 
     @property
     def place_kind(self) -> GroupKind | None:
         return GroupKind(self.group.kind) if self.group is not None else None
 
-    def reply(self, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
-        self.notices.append(Notice(template, params, reply=True, mentions=tuple(mentions)))
+    def reply(self, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
+        self.notices.append(Addressed(notice, reply=True, mentions=tuple(mentions)))
 
-    def post(self, group: Group | None, template: str, *, mentions: Iterable[int] = (), **params: Any) -> None:
+    def post(self, group: Group | None, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
         """Post into a group; a missing group (not in the organisation) is skipped."""
         if group is None or group.id is None:
             return
         if self.group is not None and group.id == self.group.id and self.message is not None:
             # A post into the group the message came from is part of the answer to it.
-            self.notices.append(Notice(template, params, reply=True, mentions=tuple(mentions)))
+            self.notices.append(Addressed(notice, reply=True, mentions=tuple(mentions)))
             return
-        self.notices.append(Notice(template, params, group_id=group.id, mentions=tuple(mentions)))
+        self.notices.append(Addressed(notice, group_id=group.id, mentions=tuple(mentions)))
 
     @property
     def replied(self) -> bool:

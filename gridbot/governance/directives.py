@@ -11,6 +11,40 @@ from gridbot.governance.context import Context
 from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.directives import (
+    DirectiveApprovedIssuer,
+    DirectiveApprovedNext,
+    DirectiveAutoReturned,
+    DirectiveCompleted,
+    DirectiveDispatched,
+    DirectiveFieldMissing,
+    DirectiveForReview,
+    DirectiveNotForGrid,
+    DirectiveProgress,
+    DirectiveReport,
+    DirectiveReturned,
+    DirectiveReturnNeedsReason,
+    DirectiveSubmitted,
+    DirectiveTaskPosted,
+    DirectiveTaskProgress,
+    DirectiveWrongStatus,
+    TaskAcknowledged,
+    TaskAlready,
+    TaskDone,
+    TaskExtensionApproved,
+    TaskExtensionRequested,
+    TaskExtensionsApproved,
+    TaskNeedsResult,
+    WrongPlaceDirective,
+)
+from gridbot.notices.flow import (
+    ExtendNeedsDuration,
+    ExtensionSubmitted,
+    NoExtension,
+    ProgressNeedsText,
+    ProgressRecorded,
+)
+from gridbot.notices.questions import NoPermission, NotFound, WrongPlace
 from gridbot.storage import directive_repo, org_repo
 from gridbot.storage.models.directives import (
     DIRECTIVE_STATUS_LABELS,
@@ -112,7 +146,7 @@ def _record(
 
 def _refuse_status(ctx: Context, directive: Directive, action: str) -> None:
     """ "D3 当前状态为已退回，不能审核"."""
-    ctx.reply("directive_wrong_status", ref=directive.ref, status=_status_label(directive), action=action)
+    ctx.reply(DirectiveWrongStatus(ref=directive.ref, status=_status_label(directive), action=action))
 
 
 def _status_label(directive: Directive) -> str:
@@ -123,7 +157,7 @@ def directive_by_ref(ctx: Context, ref: str) -> Directive | None:
     match = DIRECTIVE_REF.match(ref)
     directive = ctx.session.get(Directive, int(match.group(1))) if match else None
     if directive is None:
-        ctx.reply("not_found", ref=ref)
+        ctx.reply(NotFound(ref=ref))
     return directive
 
 
@@ -132,11 +166,11 @@ def directive_by_ref(ctx: Context, ref: str) -> Directive | None:
 
 def _issuing_department(ctx: Context) -> Department | None:
     if ctx.actor is None or ctx.group is None or ctx.group.kind != GroupKind.DEPARTMENT:
-        ctx.reply("wrong_place_directive")
+        ctx.reply(WrongPlaceDirective())
         return None
     department_id = ctx.group.department_id
     if department_id is None or not ctx.actor.holds(Role.DEPT_STAFF, department_id=department_id):
-        ctx.reply("no_permission", action="以本部门名义下发指令")
+        ctx.reply(NoPermission(action="以本部门名义下发指令"))
         return None
     return org_repo.department(ctx.session, department_id)
 
@@ -285,7 +319,7 @@ def issue(ctx: Context, intent: Intent) -> None:
         return
     missing = _missing_field(intent)
     if missing is not None:
-        ctx.reply("directive_field_missing", field=missing, kinds=DIRECTIVE_KINDS)
+        ctx.reply(DirectiveFieldMissing(field=missing, kinds=DIRECTIVE_KINDS))
         return
     fields = intent.fields
     targets = list(fields.targets)
@@ -317,11 +351,11 @@ def issue(ctx: Context, intent: Intent) -> None:
     if reason is not None:
         directive.return_reason = reason
         _record(ctx, directive, "auto_return", to=DirectiveStatus.RETURNED, note=reason)
-        ctx.reply("directive_auto_returned", ref=directive.ref, reason=reason)
+        ctx.reply(DirectiveAutoReturned(ref=directive.ref, reason=reason))
         return
     center_name, center_group = _center(ctx, directive.review_chain[0])
-    ctx.post(center_group, "directive_for_review", **_params(ctx, directive, department.name))
-    ctx.reply("directive_submitted", ref=directive.ref, center=center_name, grids=len(directive.grid_ids))
+    ctx.post(center_group, DirectiveForReview(**_params(ctx, directive, department.name)))
+    ctx.reply(DirectiveSubmitted(ref=directive.ref, center=center_name, grids=len(directive.grid_ids)))
 
 
 def _params(ctx: Context, directive: Directive, department: str) -> dict[str, Any]:
@@ -365,7 +399,7 @@ def approve(ctx: Context, ref: str) -> None:
     if directive is None:
         return
     if not _may_approve(ctx, directive):
-        ctx.reply("no_permission", action=f"审核 {directive.ref}")
+        ctx.reply(NoPermission(action=f"审核 {directive.ref}"))
         return
     if directive.status == DirectiveStatus.DISPATCHED and _approve_extension(ctx, directive):
         return
@@ -374,7 +408,7 @@ def approve(ctx: Context, ref: str) -> None:
         return
     center_name, _ = _center(ctx, directive.review_chain[len(directive.reviewers)])
     if not _current_reviewer_is(ctx, directive):
-        ctx.reply("no_permission", action=f"审核 {directive.ref}（应由{center_name}网格中心审核）")
+        ctx.reply(NoPermission(action=f"审核 {directive.ref}（应由{center_name}网格中心审核）"))
         return
     directive.reviewers = [*directive.reviewers, center_name]
     _record(ctx, directive, "approve", note=center_name)
@@ -382,25 +416,19 @@ def approve(ctx: Context, ref: str) -> None:
     issuer_group = lookup.department_group(ctx.session, directive.department_id)
     if len(directive.reviewers) < len(directive.review_chain):
         next_name, next_group = _center(ctx, directive.review_chain[len(directive.reviewers)])
-        ctx.post(next_group, "directive_for_review", **_params(ctx, directive, department.name))
-        ctx.reply("directive_approved_next", ref=directive.ref, center=center_name, next_center=next_name)
+        ctx.post(next_group, DirectiveForReview(**_params(ctx, directive, department.name)))
+        ctx.reply(DirectiveApprovedNext(ref=directive.ref, center=center_name, next_center=next_name))
         ctx.post(
             issuer_group,
-            "directive_approved_next",
-            ref=directive.ref,
-            center=center_name,
-            next_center=next_name,
+            DirectiveApprovedNext(ref=directive.ref, center=center_name, next_center=next_name),
             mentions=[directive.issuer_id],
         )
         return
     _dispatch(ctx, directive, department)
-    ctx.reply("directive_dispatched", ref=directive.ref, grids=len(directive.grid_ids))
+    ctx.reply(DirectiveDispatched(ref=directive.ref, grids=len(directive.grid_ids)))
     ctx.post(
         issuer_group,
-        "directive_approved_issuer",
-        ref=directive.ref,
-        center=center_name,
-        grids=len(directive.grid_ids),
+        DirectiveApprovedIssuer(ref=directive.ref, center=center_name, grids=len(directive.grid_ids)),
         mentions=[directive.issuer_id],
     )
 
@@ -413,21 +441,18 @@ def return_directive(ctx: Context, ref: str, reason: str) -> None:
         _refuse_status(ctx, directive, "退回")
         return
     if not _current_reviewer_is(ctx, directive):
-        ctx.reply("no_permission", action=f"退回 {directive.ref}")
+        ctx.reply(NoPermission(action=f"退回 {directive.ref}"))
         return
     if not reason:
-        ctx.reply("directive_return_needs_reason", ref=directive.ref)
+        ctx.reply(DirectiveReturnNeedsReason(ref=directive.ref))
         return
     center_name, _ = _center(ctx, directive.review_chain[len(directive.reviewers)])
     directive.return_reason = reason
     _record(ctx, directive, "return", to=DirectiveStatus.RETURNED, note=reason)
-    ctx.reply("directive_returned", ref=directive.ref, center=center_name, reason=reason)
+    ctx.reply(DirectiveReturned(ref=directive.ref, center=center_name, reason=reason))
     ctx.post(
         lookup.department_group(ctx.session, directive.department_id),
-        "directive_returned",
-        ref=directive.ref,
-        center=center_name,
-        reason=reason,
+        DirectiveReturned(ref=directive.ref, center=center_name, reason=reason),
         mentions=[directive.issuer_id],
     )
 
@@ -469,10 +494,8 @@ def _dispatch(ctx: Context, directive: Directive, department: Department) -> Non
         _record(ctx, directive, "task_created", task=task, note=grid.name)
         ctx.post(
             lookup.grid_group(ctx.session, grid_id),
-            "directive_task_posted",
+            DirectiveTaskPosted(grid=grid.name, **_params(ctx, directive, department.name)),
             mentions=lookup.grid_worker_ids(ctx.session, grid_id),
-            grid=grid.name,
-            **_params(ctx, directive, department.name),
         )
 
 
@@ -482,15 +505,15 @@ def _dispatch(ctx: Context, directive: Directive, department: Department) -> Non
 def _task_for(ctx: Context, directive: Directive, action: str) -> DirectiveTask | None:
     """The task of the grid the message comes from (grid workers and grid forces of that grid only)."""
     if ctx.group is None or ctx.group.grid_id is None or ctx.group.kind != GroupKind.GRID:
-        ctx.reply("wrong_place", action=action)
+        ctx.reply(WrongPlace(action=action))
         return None
     if not lookup.is_grid_force(ctx, ctx.group.grid_id):
-        ctx.reply("no_permission", action=action)
+        ctx.reply(NoPermission(action=action))
         return None
     assert directive.id is not None
     task = directive_repo.task_for_grid(ctx.session, directive.id, ctx.group.grid_id)
     if task is None:
-        ctx.reply("directive_not_for_grid", ref=directive.ref)
+        ctx.reply(DirectiveNotForGrid(ref=directive.ref))
     return task
 
 
@@ -512,7 +535,7 @@ def acknowledge_task(ctx: Context, task: DirectiveTask) -> None:
         event = ctx.session.get(Event, task.event_id)
         if event is not None:
             change(ctx, event, "task_acknowledged", note=directive.ref)
-    ctx.reply("task_acknowledged", ref=directive.ref, deadline=task.deadline)
+    ctx.reply(TaskAcknowledged(ref=directive.ref, deadline=task.deadline))
 
 
 def _open_task(
@@ -529,7 +552,7 @@ def _open_task(
     if task is None:
         return None
     if task.status == TaskStatus.DONE and not allow_done:
-        ctx.reply("task_already", ref=directive.ref, status="已完成")
+        ctx.reply(TaskAlready(ref=directive.ref, status="已完成"))
         return None
     return directive, task
 
@@ -540,7 +563,7 @@ def acknowledge(ctx: Context, ref: str) -> None:
         return
     directive, task = found
     if task.status != TaskStatus.DISPATCHED:
-        ctx.reply("task_already", ref=directive.ref, status="已收到")
+        ctx.reply(TaskAlready(ref=directive.ref, status="已收到"))
         return
     acknowledge_task(ctx, task)
 
@@ -552,7 +575,7 @@ def complete(ctx: Context, ref: str, text: str) -> None:
     directive, task = found
     assert directive.id is not None
     if not text:
-        ctx.reply("task_needs_result", ref=directive.ref)
+        ctx.reply(TaskNeedsResult(ref=directive.ref))
         return
     if task.acknowledged_at is None:
         task.acknowledged_at = ctx.now
@@ -577,25 +600,16 @@ def complete(ctx: Context, ref: str, text: str) -> None:
     done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
     grid = org_repo.grid(ctx.session, task.grid_id)
     issuer_group = lookup.department_group(ctx.session, directive.department_id)
-    ctx.reply("task_done", ref=directive.ref, done=done, total=len(tasks))
+    ctx.reply(TaskDone(ref=directive.ref, done=done, total=len(tasks)))
     ctx.post(
-        issuer_group,
-        "directive_progress",
-        ref=directive.ref,
-        grid=grid.name,
-        text=text,
-        done=done,
-        total=len(tasks),
+        issuer_group, DirectiveProgress(ref=directive.ref, grid=grid.name, content=text, done=done, total=len(tasks))
     )
     if done == len(tasks):
         directive.completed_at = ctx.now
         _record(ctx, directive, "complete_all", to=DirectiveStatus.COMPLETED)
         ctx.post(
             issuer_group,
-            "directive_completed",
-            ref=directive.ref,
-            title=directive.title,
-            lines=_progress_lines(ctx, directive.id),
+            DirectiveCompleted(ref=directive.ref, title=directive.title, lines=_progress_lines(ctx, directive.id)),
             mentions=[directive.issuer_id],
         )
 
@@ -606,18 +620,15 @@ def progress(ctx: Context, ref: str, text: str) -> None:
         return
     directive, task = found
     if not text:
-        ctx.reply("progress_needs_text", ref=directive.ref)
+        ctx.reply(ProgressNeedsText(ref=directive.ref))
         return
     _record(ctx, directive, "progress", task=task, note=text)
-    ctx.reply("progress_recorded", ref=directive.ref)
+    ctx.reply(ProgressRecorded(ref=directive.ref))
     # The issuing department sees the progress (workflow.md §4).
     grid = org_repo.grid(ctx.session, task.grid_id)
     ctx.post(
         lookup.department_group(ctx.session, directive.department_id),
-        "directive_task_progress",
-        ref=directive.ref,
-        grid=grid.name,
-        text=text,
+        DirectiveTaskProgress(ref=directive.ref, grid=grid.name, content=text),
     )
 
 
@@ -627,21 +638,17 @@ def request_extension(ctx: Context, ref: str, hours: float | None, reason: str) 
         return
     directive, task = found
     if not hours:
-        ctx.reply("extend_needs_duration", ref=directive.ref)
+        ctx.reply(ExtendNeedsDuration(ref=directive.ref))
         return
     task.extension_requested_hours = hours
     _record(ctx, directive, "extension_requested", task=task, note=reason, hours=hours)
     grid = org_repo.grid(ctx.session, task.grid_id)
     ctx.post(
         lookup.department_group(ctx.session, directive.department_id),
-        "task_extension_requested",
-        ref=directive.ref,
-        grid=grid.name,
-        hours=hours,
-        reason=reason,
+        TaskExtensionRequested(ref=directive.ref, grid=grid.name, hours=hours, reason=reason),
         mentions=[directive.issuer_id],
     )
-    ctx.reply("extension_submitted", ref=directive.ref, hours=hours)
+    ctx.reply(ExtensionSubmitted(ref=directive.ref, hours=hours))
 
 
 def _approve_extension(ctx: Context, directive: Directive) -> bool:
@@ -651,7 +658,7 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
     assert directive.id is not None
     requests = [t for t in _tasks(ctx, directive.id) if t.extension_requested_hours]
     if not requests:
-        ctx.reply("no_extension", ref=directive.ref)
+        ctx.reply(NoExtension(ref=directive.ref))
         return True
     for task in requests:
         hours = task.extension_requested_hours or 0.0
@@ -661,17 +668,14 @@ def _approve_extension(ctx: Context, directive: Directive) -> bool:
         grid = org_repo.grid(ctx.session, task.grid_id)
         ctx.post(
             lookup.grid_group(ctx.session, task.grid_id),
-            "task_extension_approved",
-            ref=directive.ref,
-            grid=grid.name,
-            deadline=task.deadline,
+            TaskExtensionApproved(ref=directive.ref, grid=grid.name, deadline=task.deadline),
             mentions=lookup.grid_worker_ids(ctx.session, task.grid_id),
         )
         if task.event_id is not None:
             event = ctx.session.get(Event, task.event_id)
             if event is not None:
                 change(ctx, event, "extension_approved", resolve_due=task.deadline)
-    ctx.reply("task_extensions_approved", ref=directive.ref, count=len(requests))
+    ctx.reply(TaskExtensionsApproved(ref=directive.ref, count=len(requests)))
     return True
 
 
@@ -699,12 +703,13 @@ def query(ctx: Context, ref: str) -> None:
         return
     department = org_repo.department(ctx.session, directive.department_id)
     ctx.reply(
-        "directive_status",
-        status=_status_label(directive),
-        reviewers=directive.reviewers,
-        return_reason=directive.return_reason or "",
-        lines=_progress_lines(ctx, directive.id),
-        **_params(ctx, directive, department.name),
+        DirectiveReport(
+            status=_status_label(directive),
+            reviewers=directive.reviewers,
+            return_reason=directive.return_reason or "",
+            lines=_progress_lines(ctx, directive.id),
+            **_params(ctx, directive, department.name),
+        )
     )
 
 

@@ -10,6 +10,44 @@ from gridbot.governance.deadlines import add_hours
 from gridbot.governance.history import change, close
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.flow import (
+    Accepted,
+    AcceptedCoordination,
+    ClosedCoordination,
+    ClosedPosted,
+    ClosedSelf,
+    CoordinationNotClosing,
+    DepartmentNeeded,
+    DepartmentUnknown,
+    Dispatched,
+    DispatchedToDepartment,
+    DistrictNeedsReason,
+    Escalated,
+    EscalatedDistrict,
+    ExtendNeedsDuration,
+    ExtensionApproved,
+    ExtensionRequested,
+    ExtensionSubmitted,
+    NoExtension,
+    NotAWarning,
+    PendingCenter,
+    PendingDistrict,
+    ProgressNeedsText,
+    ProgressPosted,
+    ProgressRecorded,
+    Resolved,
+    ResolvedForCheck,
+    ResolveNeedsText,
+    Returned,
+    ReturnedToCenter,
+    ReturnNeedsReason,
+    VerifiedClosed,
+    VerifyFailed,
+    VerifyNeedsVerdict,
+    WarningAlreadyVerified,
+    WarningVerified,
+)
+from gridbot.notices.questions import NoPermission, WrongStatus
 from gridbot.storage import org_repo
 from gridbot.storage.models.events import STATUS_LABELS, Closure, Event, EventStatus, HolderKind
 from gridbot.storage.models.org import Department, Role
@@ -23,7 +61,7 @@ DEFAULT_RESOLVE_HOURS = 72.0
 
 def refuse_status(ctx: Context, event: Event, action: str) -> None:
     """ "E12 当前状态为已办结，不能签收"."""
-    ctx.reply("wrong_status", ref=event.ref, status=STATUS_LABELS[event.status], action=action)
+    ctx.reply(WrongStatus(ref=event.ref, status=STATUS_LABELS[event.status], action=action))
 
 
 def reason_of(intent: Intent) -> str:
@@ -60,10 +98,7 @@ def send_to_center(ctx: Context, event: Event, *, note: str) -> None:
         note=note,
     )
     ctx.post(
-        lookup.town_center_group(ctx.session, event.town_id),
-        "pending_center",
-        reason=note,
-        **_event_params(ctx, event),
+        lookup.town_center_group(ctx.session, event.town_id), PendingCenter(reason=note, **_event_params(ctx, event))
     )
 
 
@@ -73,13 +108,13 @@ def escalate(ctx: Context, intent: Intent) -> None:
     if event is None or ctx.actor is None:
         return
     if not lookup.is_grid_force(ctx, event.grid_id):
-        ctx.reply("no_permission", action=f"把 {event.ref} 上报中心")
+        ctx.reply(NoPermission(action=f"把 {event.ref} 上报中心"))
         return
     if event.status != EventStatus.OPEN or event.level != 1:
         refuse_status(ctx, event, "上报中心")
         return
     send_to_center(ctx, event, note=intent.body)
-    ctx.reply("escalated", ref=event.ref, center=org_repo.town(ctx.session, event.town_id).name)
+    ctx.reply(Escalated(ref=event.ref, center=org_repo.town(ctx.session, event.town_id).name))
 
 
 def _level_departments(ctx: Context, event: Event, level: int) -> list[Department]:
@@ -97,7 +132,7 @@ def _choose_department(ctx: Context, event: Event, named: str | None, level: int
         for department in allowed:
             if department.name == named or (len(named) >= 2 and named in department.name):
                 return department
-        ctx.reply("department_unknown", name=named, choices=names)
+        ctx.reply(DepartmentUnknown(name=named, choices=names))
         return None
     district = org_repo.district_of_town(ctx.session, event.town_id)
     assert district.id is not None
@@ -111,7 +146,7 @@ def _choose_department(ctx: Context, event: Event, named: str | None, level: int
     )
     if handling:
         return handling[0]
-    ctx.reply("department_needed", ref=event.ref, choices=names)
+    ctx.reply(DepartmentNeeded(ref=event.ref, choices=names))
     return None
 
 
@@ -128,7 +163,7 @@ def dispatch(ctx: Context, intent: Intent) -> None:
         and lookup.is_district_seat(ctx, event)
     )
     if not (lookup.is_seat_for(ctx, event) or district_takes_warning):
-        ctx.reply("no_permission", action=f"给 {event.ref} 派单")
+        ctx.reply(NoPermission(action=f"给 {event.ref} 派单"))
         return
     if event.status != EventStatus.PENDING:
         refuse_status(ctx, event, "派单")
@@ -156,14 +191,15 @@ def dispatch(ctx: Context, intent: Intent) -> None:
     staff = lookup.department_staff_ids(ctx.session, department.id)
     ctx.post(
         lookup.department_group(ctx.session, department.id),
-        "dispatched_to_department",
+        DispatchedToDepartment(
+            department=department.name,
+            accept_due=accept_due,
+            note=_after_reference(intent, department.name),
+            **_event_params(ctx, event),
+        ),
         mentions=staff,
-        department=department.name,
-        accept_due=accept_due,
-        note=_after_reference(intent, department.name),
-        **_event_params(ctx, event),
     )
-    ctx.reply("dispatched", ref=event.ref, department=department.name, accept_due=accept_due)
+    ctx.reply(Dispatched(ref=event.ref, department=department.name, accept_due=accept_due))
 
 
 def _after_reference(intent: Intent, department: str) -> str:
@@ -182,7 +218,7 @@ def _department_may_act(ctx: Context, event: Event, action: str, what: str) -> b
     if event.department_id is None and lookup.acts_for_a_department_here(ctx):
         refuse_status(ctx, event, action)
     else:
-        ctx.reply("no_permission", action=what)
+        ctx.reply(NoPermission(action=what))
     return False
 
 
@@ -195,21 +231,16 @@ def accept_event(ctx: Context, event: Event) -> None:
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     if lookup.closes_on_coordination(ctx, event):
         close(ctx, event, "coordination", Closure.COORDINATION)
-        ctx.reply("accepted_coordination", ref=event.ref)
+        ctx.reply(AcceptedCoordination(ref=event.ref))
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
-            "closed_coordination",
-            ref=event.ref,
-            department=department.name if department else "",
+            ClosedCoordination(ref=event.ref, department=department.name if department else ""),
         )
         return
-    ctx.reply("accepted", ref=event.ref, resolve_due=resolve_due)
+    ctx.reply(Accepted(ref=event.ref, resolve_due=resolve_due))
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        "progress_posted",
-        ref=event.ref,
-        who=department.name if department else "",
-        text="已签收，正在办理",
+        ProgressPosted(ref=event.ref, who=department.name if department else "", content="已签收，正在办理"),
     )
 
 
@@ -240,7 +271,7 @@ def return_event(ctx: Context, intent: Intent) -> None:
         return
     reason = intent.fields.reason or intent.body
     if not reason:
-        ctx.reply("return_needs_reason", ref=event.ref)
+        ctx.reply(ReturnNeedsReason(ref=event.ref))
         return
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     holder = HolderKind.DISTRICT_CENTER if event.level >= 3 else HolderKind.TOWN_CENTER
@@ -258,13 +289,11 @@ def return_event(ctx: Context, intent: Intent) -> None:
     )
     ctx.post(
         lookup.center_group_of(ctx.session, event),
-        "returned_to_center",
-        ref=event.ref,
-        department=department.name if department else "",
-        reason=reason,
-        returns=event.returns,
+        ReturnedToCenter(
+            ref=event.ref, department=department.name if department else "", reason=reason, returns=event.returns
+        ),
     )
-    ctx.reply("returned", ref=event.ref)
+    ctx.reply(Returned(ref=event.ref))
 
 
 @router.handles(IntentKind.PROGRESS)
@@ -281,22 +310,19 @@ def progress(ctx: Context, intent: Intent) -> None:
         or lookup.is_seat_of_town_or_district(ctx, event)
     )
     if not allowed:
-        ctx.reply("no_permission", action=f"反馈 {event.ref} 的进展")
+        ctx.reply(NoPermission(action=f"反馈 {event.ref} 的进展"))
         return
     if event.status in (EventStatus.CLOSED, EventStatus.WITHDRAWN, EventStatus.DELETED):
         refuse_status(ctx, event, "反馈进展")
         return
     if not intent.body:
-        ctx.reply("progress_needs_text", ref=event.ref)
+        ctx.reply(ProgressNeedsText(ref=event.ref))
         return
     change(ctx, event, "progress", note=intent.body)
-    ctx.reply("progress_recorded", ref=event.ref)
+    ctx.reply(ProgressRecorded(ref=event.ref))
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        "progress_posted",
-        ref=event.ref,
-        who=ctx.actor.person.name,
-        text=intent.body,
+        ProgressPosted(ref=event.ref, who=ctx.actor.person.name, content=intent.body),
     )
 
 
@@ -312,17 +338,17 @@ def coordinate(ctx: Context, intent: Intent) -> None:
         return
     if event.level == 1:
         if not lookup.is_grid_force(ctx, event.grid_id):
-            ctx.reply("no_permission", action=f"协调 {event.ref}")
+            ctx.reply(NoPermission(action=f"协调 {event.ref}"))
             return
         if event.status != EventStatus.OPEN:
             refuse_status(ctx, event, "进入协调")
             return
         if not lookup.closes_on_coordination(ctx, event):
             change(ctx, event, "progress", note=intent.body or "协调中")
-            ctx.reply("coordination_not_closing", ref=event.ref)
+            ctx.reply(CoordinationNotClosing(ref=event.ref))
             return
         close(ctx, event, "coordination", Closure.COORDINATION, note=intent.body)
-        ctx.reply("closed_coordination", ref=event.ref, department="")
+        ctx.reply(ClosedCoordination(ref=event.ref, department=""))
         return
     progress(ctx, intent)
 
@@ -345,18 +371,15 @@ def resolve(ctx: Context, intent: Intent) -> None:
         return
     text = _after_text(intent)
     if not text:
-        ctx.reply("resolve_needs_text", ref=event.ref)
+        ctx.reply(ResolveNeedsText(ref=event.ref))
         return
     change(ctx, event, "resolve", status=EventStatus.RESOLVED, after=text, note=text)
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     ctx.post(
         lookup.center_group_of(ctx.session, event),
-        "resolved_for_check",
-        ref=event.ref,
-        department=department.name if department else "",
-        text=text,
+        ResolvedForCheck(ref=event.ref, department=department.name if department else "", content=text),
     )
-    ctx.reply("resolved", ref=event.ref)
+    ctx.reply(Resolved(ref=event.ref))
 
 
 def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
@@ -364,17 +387,17 @@ def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
     assert ctx.actor is not None
     if not lookup.is_grid_worker_of(ctx, event.grid_id):
         # 小事不出网格 runs through the 专职网格员: only they close a level-1 event with 办结 (workflow §3).
-        ctx.reply("no_permission", action=f"办结 {event.ref}（一级事件由本网格专职网格员办结）")
+        ctx.reply(NoPermission(action=f"办结 {event.ref}（一级事件由本网格专职网格员办结）"))
         return
     if event.status != EventStatus.OPEN:
         refuse_status(ctx, event, "办结")
         return
     text = _after_text(intent)
     if not text:
-        ctx.reply("resolve_needs_text", ref=event.ref)
+        ctx.reply(ResolveNeedsText(ref=event.ref))
         return
     close(ctx, event, "self_resolve", Closure.SELF, after=text)
-    ctx.reply("closed_self", ref=event.ref)
+    ctx.reply(ClosedSelf(ref=event.ref))
 
 
 @router.handles(IntentKind.VERIFY)
@@ -387,10 +410,10 @@ def verify(ctx: Context, intent: Intent) -> None:
         _verify_warning(ctx, event, verdict)
         return
     if not lookup.is_seat_for(ctx, event):
-        ctx.reply("no_permission", action=f"核查 {event.ref}")
+        ctx.reply(NoPermission(action=f"核查 {event.ref}"))
         return
     if verdict not in ("通过", "不通过"):
-        ctx.reply("verify_needs_verdict", ref=event.ref)
+        ctx.reply(VerifyNeedsVerdict(ref=event.ref))
         return
     if event.status != EventStatus.RESOLVED:
         refuse_status(ctx, event, "核查")
@@ -398,44 +421,39 @@ def verify(ctx: Context, intent: Intent) -> None:
     department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
     if verdict == "通过":
         close(ctx, event, "verify_pass", Closure.RESOLUTION)
-        ctx.reply("verified_closed", ref=event.ref)
-        ctx.post(
-            lookup.grid_group(ctx.session, event.grid_id),
-            "closed_posted",
-            ref=event.ref,
-            text=event.after or "",
-        )
-        ctx.post(department_group, "verified_closed", ref=event.ref)
+        ctx.reply(VerifiedClosed(ref=event.ref))
+        ctx.post(lookup.grid_group(ctx.session, event.grid_id), ClosedPosted(ref=event.ref, content=event.after or ""))
+        ctx.post(department_group, VerifiedClosed(ref=event.ref))
         return
     reason = reason_of(intent) or "核查未通过"
     change(ctx, event, "verify_fail", status=EventStatus.ACCEPTED, note=reason)
-    ctx.reply("verify_failed", ref=event.ref, reason=reason)
+    ctx.reply(VerifyFailed(ref=event.ref, reason=reason))
     staff = lookup.department_staff_ids(ctx.session, event.department_id) if event.department_id else []
-    ctx.post(department_group, "verify_failed", ref=event.ref, reason=reason, mentions=staff)
+    ctx.post(department_group, VerifyFailed(ref=event.ref, reason=reason), mentions=staff)
 
 
 def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
     if not lookup.is_seat_of_town_or_district(ctx, event):
-        ctx.reply("no_permission", action=f"核实 {event.ref}")
+        ctx.reply(NoPermission(action=f"核实 {event.ref}"))
         return
     if not event.warning:
-        ctx.reply("not_a_warning", ref=event.ref)
+        ctx.reply(NotAWarning(ref=event.ref))
         return
     if event.warning_truth is not None:
-        ctx.reply("warning_already_verified", ref=event.ref, verdict=event.warning_truth)
+        ctx.reply(WarningAlreadyVerified(ref=event.ref, verdict=event.warning_truth))
         return
     if verdict == "属实":
         change(ctx, event, "warning_true", warning_truth=verdict)
     else:
         close(ctx, event, "warning_false", Closure.UNFOUNDED, warning_truth=verdict)
-    ctx.reply("warning_verified", ref=event.ref, verdict=verdict)
+    ctx.reply(WarningVerified(ref=event.ref, verdict=verdict))
     other = (
         lookup.district_center_group(ctx.session, event.town_id)
         if ctx.group is not None and ctx.group.town_id == event.town_id
         else lookup.town_center_group(ctx.session, event.town_id)
     )
-    ctx.post(other, "warning_verified", ref=event.ref, verdict=verdict)
-    ctx.post(lookup.grid_group(ctx.session, event.grid_id), "warning_verified", ref=event.ref, verdict=verdict)
+    ctx.post(other, WarningVerified(ref=event.ref, verdict=verdict))
+    ctx.post(lookup.grid_group(ctx.session, event.grid_id), WarningVerified(ref=event.ref, verdict=verdict))
 
 
 @router.handles(IntentKind.ESCALATE_DISTRICT)
@@ -444,14 +462,14 @@ def escalate_district(ctx: Context, intent: Intent) -> None:
     if event is None or ctx.actor is None:
         return
     if not ctx.actor.holds(Role.SEAT, town_id=event.town_id):
-        ctx.reply("no_permission", action=f"把 {event.ref} 上报新区")
+        ctx.reply(NoPermission(action=f"把 {event.ref} 上报新区"))
         return
     if event.level >= 3 or event.status not in (EventStatus.OPEN, EventStatus.PENDING, EventStatus.RESOLVED):
         refuse_status(ctx, event, "上报新区")
         return
     reason = intent.fields.reason
     if reason not in DISTRICT_REASONS:
-        ctx.reply("district_needs_reason", ref=event.ref, reasons=DISTRICT_REASONS)
+        ctx.reply(DistrictNeedsReason(ref=event.ref, reasons=DISTRICT_REASONS))
         return
     change(
         ctx,
@@ -469,12 +487,11 @@ def escalate_district(ctx: Context, intent: Intent) -> None:
     district = org_repo.district_of_town(ctx.session, event.town_id)
     ctx.post(
         lookup.district_center_group(ctx.session, event.town_id),
-        "pending_district",
-        reason=reason,
-        town=org_repo.town(ctx.session, event.town_id).name,
-        **_event_params(ctx, event),
+        PendingDistrict(
+            reason=reason, town=org_repo.town(ctx.session, event.town_id).name, **_event_params(ctx, event)
+        ),
     )
-    ctx.reply("escalated_district", ref=event.ref, district=district.name, reason=reason)
+    ctx.reply(EscalatedDistrict(ref=event.ref, district=district.name, reason=reason))
 
 
 @router.handles(IntentKind.EXTEND)
@@ -492,18 +509,12 @@ def extend(ctx: Context, intent: Intent) -> None:
         return
     hours = intent.fields.duration_hours
     if not hours:
-        ctx.reply("extend_needs_duration", ref=event.ref)
+        ctx.reply(ExtendNeedsDuration(ref=event.ref))
         return
     reason = reason_of(intent)
     change(ctx, event, "extension_requested", extension_requested_hours=hours, note=reason)
-    ctx.post(
-        lookup.center_group_of(ctx.session, event),
-        "extension_requested",
-        ref=event.ref,
-        hours=hours,
-        reason=reason,
-    )
-    ctx.reply("extension_submitted", ref=event.ref, hours=hours)
+    ctx.post(lookup.center_group_of(ctx.session, event), ExtensionRequested(ref=event.ref, hours=hours, reason=reason))
+    ctx.reply(ExtensionSubmitted(ref=event.ref, hours=hours))
 
 
 def approve_extension(ctx: Context, ref: str) -> None:
@@ -511,11 +522,11 @@ def approve_extension(ctx: Context, ref: str) -> None:
     if event is None:
         return
     if not lookup.is_seat_for(ctx, event):
-        ctx.reply("no_permission", action=f"批准 {event.ref} 延期")
+        ctx.reply(NoPermission(action=f"批准 {event.ref} 延期"))
         return
     hours = event.extension_requested_hours
     if not hours:
-        ctx.reply("no_extension", ref=event.ref)
+        ctx.reply(NoExtension(ref=event.ref))
         return
     item = lookup.item_of(ctx, event)
     working = item.working_days if item else False
@@ -525,11 +536,8 @@ def approve_extension(ctx: Context, ref: str) -> None:
     elif event.accept_due is not None:
         updates["accept_due"] = add_hours(event.accept_due, hours, working_days=working)
     change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
-    ctx.reply("extension_approved", ref=event.ref, hours=hours)
+    ctx.reply(ExtensionApproved(ref=event.ref, hours=hours))
     if event.department_id is not None:
         ctx.post(
-            lookup.department_group(ctx.session, event.department_id),
-            "extension_approved",
-            ref=event.ref,
-            hours=hours,
+            lookup.department_group(ctx.session, event.department_id), ExtensionApproved(ref=event.ref, hours=hours)
         )

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from gridbot.governance.context import Context
 from gridbot.intents.catalog import CatalogItem, ClosureStandard
+from gridbot.notices.questions import NotFound, RefMissing
 from gridbot.storage import org_repo
 from gridbot.storage.models.events import Event, HolderKind
 from gridbot.storage.models.org import Group, GroupKind, Person, Role
@@ -18,12 +19,12 @@ EVENT_REF = re.compile(r"^E(\d{1,9})$")
 def event_by_ref(ctx: Context, ref: str | None) -> Event | None:
     """The event a reference names; answers "E99 不存在" (or asks for the number) when there is none."""
     if ref is None:
-        ctx.reply("ref_missing")
+        ctx.reply(RefMissing())
         return None
     match = EVENT_REF.match(ref)
     event = ctx.session.get(Event, int(match.group(1))) if match else None
     if event is None:
-        ctx.reply("not_found", ref=ref)
+        ctx.reply(NotFound(ref=ref))
     return event
 
 

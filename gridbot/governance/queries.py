@@ -8,6 +8,7 @@ from gridbot.governance import directives, lookup
 from gridbot.governance.context import Context
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.queries import EventReport, Help, Todo
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import (
     STATUS_LABELS,
@@ -62,7 +63,7 @@ def query(ctx: Context, intent: Intent) -> None:
     event = lookup.event_by_ref(ctx, intent.ref)
     if event is None:
         return
-    ctx.reply("event_status", **event_summary(ctx, event))
+    ctx.reply(EventReport(**event_summary(ctx, event)))
 
 
 def todo(ctx: Context) -> None:
@@ -86,7 +87,7 @@ def todo(ctx: Context) -> None:
         }
         for e in events
     ]
-    ctx.reply("todo", items=items, tasks=tasks)
+    ctx.reply(Todo(items=items, tasks=tasks))
 
 
 @router.handles(IntentKind.HELP)
@@ -102,4 +103,4 @@ def help_(ctx: Context, intent: Intent) -> None:
         if kind is not None
         else "grid"
     )
-    ctx.reply("help", audience=audience)
+    ctx.reply(Help(audience=audience))

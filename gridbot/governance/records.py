@@ -8,6 +8,7 @@ from datetime import timedelta
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.history import create
+from gridbot.notices.records import InvestigationTask
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Event
 from gridbot.storage.models.records import ExternalRecord
@@ -53,12 +54,13 @@ def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
         )
         ctx.post(
             lookup.grid_group(ctx.session, spec.grid_id),
-            "investigation_task",
-            ref=event.ref,
-            source=spec.source,
-            description=spec.description,
-            occurred_at=spec.occurred_at,
-            missed=is_missed,
+            InvestigationTask(
+                ref=event.ref,
+                source=spec.source,
+                description=spec.description,
+                occurred_at=spec.occurred_at,
+                missed=is_missed,
+            ),
             mentions=lookup.grid_worker_ids(ctx.session, spec.grid_id),
         )
         imported += 1

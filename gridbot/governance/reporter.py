@@ -11,6 +11,9 @@ from gridbot.governance.history import change, close
 from gridbot.governance.reports import best_item
 from gridbot.governance.router import Router
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.corrections import CategoryUnknown, Corrected, CorrectNeedsField, Withdrawn
+from gridbot.notices.flow import ClosedSelf
+from gridbot.notices.questions import NoPermission
 from gridbot.storage.models.events import Closure, Event, EventStatus
 
 router = Router("reporter")
@@ -56,7 +59,7 @@ def _corrections(ctx: Context, event: Event, intent: Intent) -> dict[str, Any] |
     if fields.category:
         category = _category_updates(ctx, event, fields.category)
         if category is None:
-            ctx.reply("category_unknown", ref=event.ref, category=fields.category)
+            ctx.reply(CategoryUnknown(ref=event.ref, category=fields.category))
             return None
         updates.update(category)
     return updates
@@ -69,7 +72,7 @@ def correct(ctx: Context, intent: Intent) -> None:
         return
     # Reporters correct their reports; the grid's 专职网格员 (the hub of the grid) may correct any report there.
     if ctx.actor.id != event.reporter_id and not lookup.is_grid_worker_of(ctx, event.grid_id):
-        ctx.reply("no_permission", action=f"更正 {event.ref}（只有上报人和本网格专职网格员可以更正）")
+        ctx.reply(NoPermission(action=f"更正 {event.ref}（只有上报人和本网格专职网格员可以更正）"))
         return
     if event.status not in CORRECTABLE:
         refuse_status(ctx, event, "更正")
@@ -78,14 +81,14 @@ def correct(ctx: Context, intent: Intent) -> None:
     if updates is None:
         return
     if not updates:
-        ctx.reply("correct_needs_field", ref=event.ref)
+        ctx.reply(CorrectNeedsField(ref=event.ref))
         return
     change(ctx, event, "correct", note=intent.body, **updates)
     if event.status == EventStatus.OPEN and event.level == 1 and event.before and event.after:
         close(ctx, event, "self_resolve", Closure.SELF)
-        ctx.reply("closed_self", ref=event.ref)
+        ctx.reply(ClosedSelf(ref=event.ref))
         return
-    ctx.reply("corrected", ref=event.ref, fields=sorted(updates))
+    ctx.reply(Corrected(ref=event.ref, fields=sorted(updates)))
 
 
 @router.handles(IntentKind.WITHDRAW)
@@ -94,10 +97,10 @@ def withdraw(ctx: Context, intent: Intent) -> None:
     if event is None or ctx.actor is None:
         return
     if ctx.actor.id != event.reporter_id:
-        ctx.reply("no_permission", action=f"撤回 {event.ref}（只能撤回自己上报的事件）")
+        ctx.reply(NoPermission(action=f"撤回 {event.ref}（只能撤回自己上报的事件）"))
         return
     if event.status != EventStatus.OPEN or event.level != 1:
         refuse_status(ctx, event, "撤回")
         return
     change(ctx, event, "withdraw", status=EventStatus.WITHDRAWN, note=intent.body)
-    ctx.reply("withdrawn", ref=event.ref)
+    ctx.reply(Withdrawn(ref=event.ref))

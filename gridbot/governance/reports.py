@@ -12,6 +12,28 @@ from gridbot.governance.history import change, close, create
 from gridbot.governance.router import Router
 from gridbot.intents.catalog import CatalogItem
 from gridbot.intents.model import Intent, IntentKind
+from gridbot.notices.questions import (
+    AskCategory,
+    AskCategoryFree,
+    BadChoice,
+    CategoryChosen,
+    NoPermission,
+    NoQuestion,
+    WrongPlace,
+)
+from gridbot.notices.reports import (
+    AttachReady,
+    LocationSet,
+    PhotoAttached,
+    ReportNeedsAfter,
+    ReportNeedsBefore,
+    ReportOpen,
+    ReportSelfResolved,
+    ReportToCenter,
+    WarningNotWorker,
+    WarningPosted,
+    WarningReceived,
+)
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import (
     Closure,
@@ -32,7 +54,7 @@ ATTACH_POINTER_LIFETIME = timedelta(hours=2)  # 附图 E12 then the images, usua
 def _grid_of_place(ctx: Context, what: str) -> int | None:
     """The grid of the group the message came from; refuses outside grid groups."""
     if ctx.group is None or ctx.group.kind != GroupKind.GRID or ctx.group.grid_id is None:
-        ctx.reply("wrong_place", action=what)
+        ctx.reply(WrongPlace(action=what))
         return None
     return ctx.group.grid_id
 
@@ -82,7 +104,7 @@ def _ask_category(ctx: Context, event: Event) -> None:
             asked_at=ctx.now,
         )
     )
-    ctx.reply("ask_category", ref=event.ref, options=options)
+    ctx.reply(AskCategory(ref=event.ref, options=options))
 
 
 def _mention_grid_worker(ctx: Context, grid_id: int) -> list[int]:
@@ -98,29 +120,29 @@ def report(ctx: Context, intent: Intent) -> None:
     if grid_id is None or ctx.actor is None:
         return
     if not lookup.is_grid_force(ctx, grid_id):
-        ctx.reply("no_permission", action="在本网格上报事件")
+        ctx.reply(NoPermission(action="在本网格上报事件"))
         return
     event = _new_event(ctx, intent, grid_id, source="report")
     mentions = _mention_grid_worker(ctx, grid_id)
     halves = (event.before is not None, event.after is not None)
     if intent.self_resolved:
         close(ctx, event, "self_resolve", Closure.SELF)
-        ctx.reply("report_self_resolved", ref=event.ref, sector=event.sector or "待分类", mentions=mentions)
+        ctx.reply(ReportSelfResolved(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions)
     elif intent.asks_center:
         send_to_center(ctx, event, note=event.description)
         town = org_repo.town(ctx.session, event.town_id).name
-        ctx.reply("report_to_center", ref=event.ref, sector=event.sector or "待分类", center=town, mentions=mentions)
+        ctx.reply(ReportToCenter(ref=event.ref, sector=event.sector or "待分类", center=town), mentions=mentions)
     elif halves == (True, False):
-        ctx.reply("report_needs_after", ref=event.ref, mentions=mentions)
+        ctx.reply(ReportNeedsAfter(ref=event.ref), mentions=mentions)
     elif halves == (False, True):
-        ctx.reply("report_needs_before", ref=event.ref, mentions=mentions)
+        ctx.reply(ReportNeedsBefore(ref=event.ref), mentions=mentions)
     else:
-        ctx.reply("report_open", ref=event.ref, sector=event.sector or "待分类", mentions=mentions)
+        ctx.reply(ReportOpen(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions)
     if not event.category_confirmed:
         if event.candidates:
             _ask_category(ctx, event)
         else:
-            ctx.reply("ask_category_free", ref=event.ref)
+            ctx.reply(AskCategoryFree(ref=event.ref))
 
 
 @router.handles(IntentKind.WARNING)
@@ -130,7 +152,7 @@ def warning(ctx: Context, intent: Intent) -> None:
     if grid_id is None or ctx.actor is None:
         return
     if not ctx.actor.holds(Role.GRID_WORKER, grid_id=grid_id):
-        ctx.reply("warning_not_worker", mentions=lookup.grid_worker_ids(ctx.session, grid_id))
+        ctx.reply(WarningNotWorker(), mentions=lookup.grid_worker_ids(ctx.session, grid_id))
         return
     event = _new_event(ctx, intent, grid_id, source="warning")
     late_after = timedelta(hours=ctx.settings.warning_late_hours)
@@ -156,9 +178,9 @@ def warning(ctx: Context, intent: Intent) -> None:
         "reporter": ctx.actor.person.name,
         "late": late,
     }
-    ctx.post(lookup.town_center_group(ctx.session, event.town_id), "warning_posted", **params)
-    ctx.post(lookup.district_center_group(ctx.session, event.town_id), "warning_posted", **params)
-    ctx.reply("warning_received", ref=event.ref, late=late)
+    ctx.post(lookup.town_center_group(ctx.session, event.town_id), WarningPosted(**params))
+    ctx.post(lookup.district_center_group(ctx.session, event.town_id), WarningPosted(**params))
+    ctx.reply(WarningReceived(ref=event.ref, late=late))
     if not event.category_confirmed and event.candidates:
         _ask_category(ctx, event)
 
@@ -186,10 +208,10 @@ def choose(ctx: Context, intent: Intent) -> None:
     question = open_question(ctx, "category")
     choice = intent.fields.choice
     if question is None or question.event_id is None:
-        ctx.reply("no_question")
+        ctx.reply(NoQuestion())
         return
     if choice is None or not 1 <= choice <= len(question.options):
-        ctx.reply("bad_choice", count=len(question.options))
+        ctx.reply(BadChoice(count=len(question.options)))
         return
     event = ctx.session.get(Event, question.event_id)
     assert event is not None
@@ -205,7 +227,7 @@ def choose(ctx: Context, intent: Intent) -> None:
     )
     question.answered_at = ctx.now
     ctx.session.add(question)
-    ctx.reply("category_chosen", ref=event.ref, sector=sector)
+    ctx.reply(CategoryChosen(ref=event.ref, sector=sector))
 
 
 @router.handles(IntentKind.ATTACH)
@@ -215,12 +237,12 @@ def attach(ctx: Context, intent: Intent) -> None:
     if event is None or ctx.actor is None or event.id is None:
         return
     if ctx.actor.id != event.reporter_id and not lookup.is_grid_force(ctx, event.grid_id):
-        ctx.reply("no_permission", action=f"给 {event.ref} 补图")
+        ctx.reply(NoPermission(action=f"给 {event.ref} 补图"))
         return
     ctx.session.add(
         PendingQuestion(person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now)
     )
-    ctx.reply("attach_ready", ref=event.ref)
+    ctx.reply(AttachReady(ref=event.ref))
 
 
 def photo_target(ctx: Context) -> Event | None:
@@ -258,7 +280,7 @@ def receive_image(ctx: Context, message: InboxMessage) -> None:
     ctx.session.flush()
     count = event_repo.photo_count(ctx.session, event.id)
     change(ctx, event, "photo", note=f"照片 {count} 张")
-    ctx.reply("photo_attached", ref=event.ref, count=count)
+    ctx.reply(PhotoAttached(ref=event.ref, count=count))
 
 
 def receive_location(ctx: Context, message: InboxMessage) -> None:
@@ -279,4 +301,4 @@ def receive_location(ctx: Context, message: InboxMessage) -> None:
         longitude=float(payload.get("lng", 0.0)),
         location=latest.location or label or None,
     )
-    ctx.reply("location_set", ref=latest.ref, label=label)
+    ctx.reply(LocationSet(ref=latest.ref, label=label))

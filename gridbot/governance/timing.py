@@ -14,6 +14,17 @@ from datetime import datetime, timedelta
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
 from gridbot.governance.history import change
+from gridbot.notices.reminders import (
+    OverdueAccept,
+    OverdueResolve,
+    ReminderAccept,
+    ReminderCenterPending,
+    ReminderOpen,
+    ReminderResolve,
+    TaskAckReminder,
+    TaskDueReminder,
+    TaskOverdue,
+)
 from gridbot.storage import directive_repo, event_repo, org_repo, timing_repo
 from gridbot.storage.models.directives import (
     Directive,
@@ -160,22 +171,13 @@ def _announce_event(ctx: Context, event: Event, stage: Stage) -> None:
     if stage.stage.startswith("open_"):
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
-            "reminder_open",
-            ref=ref,
-            description=event.description,
-            since=event.created_at,
+            ReminderOpen(ref=ref, description=event.description, since=event.created_at),
             mentions=_grid_people(ctx, event.grid_id, with_leads=False),
         )
         return
     if stage.stage == "center_pending":
         group = lookup.center_group_of(ctx.session, event)
-        ctx.post(
-            group,
-            "reminder_center_pending",
-            ref=ref,
-            since=event.pending_since,
-            mentions=_seat_ids(ctx, group),
-        )
+        ctx.post(group, ReminderCenterPending(ref=ref, since=event.pending_since), mentions=_seat_ids(ctx, group))
         return
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
@@ -183,28 +185,15 @@ def _announce_event(ctx: Context, event: Event, stage: Stage) -> None:
     name = department.name if department else ""
     accepting = stage.stage.startswith("accept")
     if not stage.overdue:
-        ctx.post(
-            department_group,
-            "reminder_accept" if accepting else "reminder_resolve",
-            ref=ref,
-            due=stage.due,
-            department=name,
-            mentions=staff,
-        )
+        reminder = ReminderAccept if accepting else ReminderResolve
+        ctx.post(department_group, reminder(ref=ref, due=stage.due, department=name), mentions=staff)
         return
     flag = FLAG_NOT_ACCEPTED if accepting else FLAG_NOT_RESOLVED
     if flag not in event.flags:
         change(ctx, event, "flag", flags=[*event.flags, flag], note=f"{flag}（{name}）")
-    template = "overdue_accept" if accepting else "overdue_resolve"
-    ctx.post(department_group, template, ref=ref, due=stage.due, department=name, flag=flag, mentions=staff)
-    ctx.post(
-        lookup.center_group_of(ctx.session, event),
-        template,
-        ref=ref,
-        due=stage.due,
-        department=name,
-        flag=flag,
-    )
+    overdue = (OverdueAccept if accepting else OverdueResolve)(ref=ref, due=stage.due, department=name, flag=flag)
+    ctx.post(department_group, overdue, mentions=staff)
+    ctx.post(lookup.center_group_of(ctx.session, event), overdue)
 
 
 def _announce_task(ctx: Context, task: DirectiveTask, stage: Stage) -> None:
@@ -216,19 +205,14 @@ def _announce_task(ctx: Context, task: DirectiveTask, stage: Stage) -> None:
     if stage.stage == "task_ack":
         ctx.post(
             group,
-            "task_ack_reminder",
-            ref=directive.ref,
-            title=directive.title,
+            TaskAckReminder(ref=directive.ref, title=directive.title),
             mentions=_grid_people(ctx, task.grid_id, with_leads=False),
         )
         return
     if stage.stage == "task_before":
         ctx.post(
             group,
-            "task_due_reminder",
-            ref=directive.ref,
-            title=directive.title,
-            deadline=task.deadline,
+            TaskDueReminder(ref=directive.ref, title=directive.title, deadline=task.deadline),
             mentions=_grid_people(ctx, task.grid_id, with_leads=False),
         )
         return
@@ -256,18 +240,10 @@ def _announce_task(ctx: Context, task: DirectiveTask, stage: Stage) -> None:
             )
     ctx.post(
         group,
-        "task_overdue",
-        ref=directive.ref,
-        title=directive.title,
-        grid=grid.name,
-        deadline=task.deadline,
+        TaskOverdue(ref=directive.ref, title=directive.title, grid=grid.name, deadline=task.deadline),
         mentions=_grid_people(ctx, task.grid_id, with_leads=True),
     )
     ctx.post(
         lookup.department_group(ctx.session, directive.department_id),
-        "task_overdue",
-        ref=directive.ref,
-        title=directive.title,
-        grid=grid.name,
-        deadline=task.deadline,
+        TaskOverdue(ref=directive.ref, title=directive.title, grid=grid.name, deadline=task.deadline),
     )

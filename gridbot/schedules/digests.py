@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from gridbot.governance.context import Context
+from gridbot.notices.digests import Digest, Ranking
 from gridbot.schedules.charts import sector_chart
 from gridbot.schedules.periods import Period
 from gridbot.schedules.scores import ranking
@@ -68,12 +69,7 @@ def send_digest(ctx: Context, kind: str, period: Period) -> None:
         chart = sector_chart(f"{place}{period.label}事件（按大类）", figures.by_sector)
         ctx.post(
             group,
-            "digest",
-            name=DIGEST_NAMES[kind],
-            place=place,
-            period=period.label,
-            image=chart,
-            **figures_params(figures),
+            Digest(name=DIGEST_NAMES[kind], place=place, period=period.label, image=chart, **figures_params(figures)),
         )
 
 
@@ -83,7 +79,7 @@ def send_ranking(ctx: Context, period: Period) -> None:
         rows = [row for town_id in sorted(town_ids) for row in ranking(ctx.session, period.key, town_id=town_id)]
         rows.sort(key=lambda r: (-r.score, r.name))
         lines = _ranked([(r.name, r.grid, r.score) for r in rows])
-        ctx.post(group, "ranking", place=place, period=period.label, rows=lines)
+        ctx.post(group, Ranking(place=place, period=period.label, rows=lines))
         if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
             center = org_repo.group_of(ctx.session, GroupKind.TOWN_CENTER, town_id=group.town_id)
         elif group.district_id is not None:
@@ -91,7 +87,7 @@ def send_ranking(ctx: Context, period: Period) -> None:
         else:
             center = None
         if center is not None:
-            ctx.post(center, "ranking", place=place, period=period.label, rows=lines)
+            ctx.post(center, Ranking(place=place, period=period.label, rows=lines))
 
 
 def _ranked(rows: list[tuple[str, str, float]]) -> list[tuple[int, str, str, float]]:

@@ -1,0 +1,117 @@
+"""Refusals, questions and answers about the conversation itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gridbot.notices.base import Notice
+
+
+@dataclass(frozen=True, slots=True)
+class Unregistered(Notice):
+    def text(self) -> str:
+        return "您还未登记，暂不能使用网格助手。请联系镇网格中心登记姓名和企业微信账号。"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupUnknown(Notice):
+    def text(self) -> str:
+        return "本群还未登记到网格组织架构中，请联系镇网格中心。"
+
+
+@dataclass(frozen=True, slots=True)
+class NoPermission(Notice):
+    action: str
+
+    def text(self) -> str:
+        return f"无权限：您不能{self.action}。"
+
+
+@dataclass(frozen=True, slots=True)
+class WrongPlace(Notice):
+    action: str
+
+    def text(self) -> str:
+        return f"无权限：请在所属网格的工作群里{self.action}。"
+
+
+@dataclass(frozen=True, slots=True)
+class RefMissing(Notice):
+    def text(self) -> str:
+        return "请写上事件编号，例如：查询 E12。"
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound(Notice):
+    ref: str
+
+    def text(self) -> str:
+        return f"{self.ref} 不存在，请核对编号。发送“待办”可查看您手上的事件。"
+
+
+@dataclass(frozen=True, slots=True)
+class WrongStatus(Notice):
+    ref: str
+    status: str
+    action: str
+
+    def text(self) -> str:
+        return f"{self.ref} 当前状态为{self.status}，不能{self.action}。"
+
+
+@dataclass(frozen=True, slots=True)
+class InternalError(Notice):
+    def text(self) -> str:
+        return "系统繁忙，消息已保存，请稍后再试或联系网格中心。"
+
+
+@dataclass(frozen=True, slots=True)
+class AskCategory(Notice):
+    ref: str
+    options: Sequence[str]
+
+    def text(self) -> str:
+        choices = "\n".join(f"{index}. {sector}" for index, sector in enumerate(self.options, start=1))
+        numbers = "/".join(str(n) for n in range(1, len(self.options) + 1))
+        return (
+            f"{self.ref} 的类别不太确定，请回复数字选择：\n{choices}\n"
+            f"（回复 {numbers} 选择类别；都不对请发：更正 {self.ref} 类别：大类名称）"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AskCategoryFree(Notice):
+    ref: str
+
+    def text(self) -> str:
+        return f"{self.ref} 没能识别类别，请回复：更正 {self.ref} 类别：环境保护（写大类或事项名称）"
+
+
+@dataclass(frozen=True, slots=True)
+class NoQuestion(Notice):
+    def text(self) -> str:
+        return "目前没有需要您选择的问题。"
+
+
+@dataclass(frozen=True, slots=True)
+class BadChoice(Notice):
+    count: int
+
+    def text(self) -> str:
+        return f"请回复 1 到 {self.count} 之间的数字。"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryChosen(Notice):
+    ref: str
+    sector: str
+
+    def text(self) -> str:
+        return f"{self.ref} 类别已定为：{self.sector}。"
+
+
+@dataclass(frozen=True, slots=True)
+class NotUnderstood(Notice):
+    def text(self) -> str:
+        return "没看懂这条消息。上报事件请发：#上报 地点+情况；查看全部用法请发：帮助"
