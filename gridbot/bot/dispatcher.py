@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
@@ -11,18 +10,14 @@ from sqlmodel import Session, col, select
 
 from gridbot.bot import inbox
 from gridbot.bot.messages import IncomingMessage
-from gridbot.bot.outbox import write_notices
-from gridbot.clock import Clock, local
-from gridbot.governance import reports
-from gridbot.governance.context import Actor, Context
-from gridbot.governance.routes import ROUTER
-from gridbot.intents import parse
+from gridbot.clock import Clock
+from gridbot.governance.conversation.rules import answer_message
+from gridbot.governance.services import Governance
 from gridbot.intents.catalog import Catalog
 from gridbot.intents.masking import mask_text
-from gridbot.intents.model import Fields, Intent, IntentKind
 from gridbot.notices import Addressed
-from gridbot.notices.queries import Help
-from gridbot.notices.questions import GroupUnknown, InternalError, NotUnderstood, Unregistered
+from gridbot.notices.outbox import write_notices
+from gridbot.notices.questions import InternalError
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
 from gridbot.storage.catalog_store import ensure_catalog
@@ -30,8 +25,6 @@ from gridbot.storage.models.events import InboxMessage
 from gridbot.storage.models.org import AuditEntry, Group, Person
 
 log = logging.getLogger(__name__)
-
-BARE_DIGIT = re.compile(r"^\s*([1-9])\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,63 +94,15 @@ class Dispatcher:
         person, group = self._resolve(session, message)
         message.person_id = person.id if person is not None else None
         message.group_id = group.id if group is not None else None
-        ctx = Context(
-            session=session,
-            now=self.clock.now(),
-            settings=self.settings,
-            catalog=self.catalog(session),
-            actor=Actor(person, tuple(org_repo.current_roles(session, person.id))) if person and person.id else None,
-            group=group,
-            message=message,
-        )
-        intent = self._route(ctx, message)
-        write_notices(session, ctx.notices, message=message, reply_group=group, now=ctx.now)
+        now = self.clock.now()
+        governance = Governance(session, self.settings, self.catalog(session))
+        answered = answer_message(governance, message, person, group, now, bot_name=self.settings.bot_name)
+        write_notices(session, answered.notices, message=message, reply_group=group, now=now)
         message.state = "processed"
-        message.intent = intent
+        message.intent = answered.outcome
         session.add(message)
-        log.info("message %s from %s: %s", message.id, mask_text(message.sender), intent or "none")
-        return intent
-
-    def _route(self, ctx: Context, message: InboxMessage) -> str | None:
-        if message.kind == "image":
-            reports.receive_image(ctx, message)
-            return "image"
-        if message.kind == "location":
-            reports.receive_location(ctx, message)
-            return "location"
-        intent = self._parse(ctx, message)
-        if intent.kind is IntentKind.NONE:
-            if self._mentions_bot(message.text):
-                # An @-mention is a trigger: it gets an answer even when nothing in it could be read.
-                ctx.reply(NotUnderstood())
-                return "mention"
-            return None
-        bare_acknowledgement = intent.kind is IntentKind.ACCEPT and intent.ref is None
-        if ctx.actor is None:
-            if not bare_acknowledgement:
-                ctx.reply(Unregistered())
-            return intent.kind.value
-        if ctx.group is None and not message.payload.get("direct"):
-            # A group that is not in the organisation has no place: no role can act there (fail closed).
-            if not bare_acknowledgement:
-                ctx.reply(GroupUnknown())
-            return intent.kind.value
-        handler = ROUTER.handler_for(intent.kind)
-        if handler is not None:
-            handler(ctx, intent)
-        if not ctx.replied and not (intent.kind is IntentKind.ACCEPT and intent.ref is None):
-            # Every triggered message gets an answer, even when a rule had nothing to say.
-            ctx.reply(Help(audience="grid"))
-        return intent.kind.value
-
-    def _mentions_bot(self, text: str) -> bool:
-        return text.lstrip().startswith(("@" + self.settings.bot_name, "＠" + self.settings.bot_name))
-
-    def _parse(self, ctx: Context, message: InboxMessage) -> Intent:
-        digit = BARE_DIGIT.match(message.text)
-        if digit and reports.open_question(ctx, "category") is not None:
-            return Intent(kind=IntentKind.CHOOSE, fields=Fields(choice=int(digit.group(1))))
-        return parse(message.text, local(message.sent_at), ctx.catalog)
+        log.info("message %s from %s: %s", message.id, mask_text(message.sender), answered.outcome or "none")
+        return answered.outcome
 
     def _fail(self, inbox_id: int) -> None:
         """A message whose processing failed is kept, marked, and answered."""

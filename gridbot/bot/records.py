@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from gridbot.bot.outbox import write_notices
-from gridbot.governance.context import Context
-from gridbot.governance.records import import_records
+from gridbot.governance.actors import Actor, Place
+from gridbot.governance.commands import ImportRecords
+from gridbot.governance.services import Governance
+from gridbot.notices.outbox import write_notices
+from gridbot.notices.records import RecordsImported
 from gridbot.settings import Settings
 from gridbot.storage.catalog_store import ensure_catalog
 from gridbot.storage.database import transaction
@@ -22,7 +24,9 @@ def import_records_file(engine: Engine, path: Path, *, now: datetime, settings: 
     root = load_yaml_file(path)
     with transaction(engine) as session:
         specs = parse_records(session, root)
-        ctx = Context(session=session, now=now, settings=settings, catalog=ensure_catalog(session, now=now))
-        result = import_records(ctx, specs)
-        write_notices(session, ctx.notices, message=None, reply_group=None, now=now)
-    return result
+        governance = Governance(session, settings, ensure_catalog(session, now=now))
+        outcome = governance.execute(Actor.system(), Place.system(), ImportRecords(tuple(specs)), now)
+        write_notices(session, outcome.notices, message=None, reply_group=None, now=now)
+    counts = outcome.answer(RecordsImported)
+    assert counts is not None
+    return counts.imported, counts.missed

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from gridbot.governance import lookup
+from gridbot.governance import lookup, scopes
+from gridbot.governance.commands import Check, Rate
 from gridbot.governance.context import Context
-from gridbot.governance.flow import reason_of, refuse_status
+from gridbot.governance.handlers import handles
 from gridbot.governance.history import change
-from gridbot.governance.router import Router
-from gridbot.intents.model import Intent, IntentKind
+from gridbot.governance.machines import EVENT
+from gridbot.governance.permissions import Action, Grant, in_grid_group
+from gridbot.governance.refusals import refuse_status, require
 from gridbot.notices.corrections import (
+    AlreadyRated,
     CheckFailed,
     CheckFailedNotice,
     CheckNeedsVerdict,
@@ -18,86 +21,74 @@ from gridbot.notices.corrections import (
 )
 from gridbot.notices.questions import NoPermission
 from gridbot.storage import event_repo, org_repo
-from gridbot.storage.models.events import Event, EventStatus, Rating
-
-router = Router("checks")
+from gridbot.storage.models.events import Rating
+from gridbot.storage.models.org import Role
 
 RATING_VERDICTS = ("满意", "基本满意", "不满意")
 
 
-@router.handles(IntentKind.CHECK)
-def check(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None:
+@handles(Check)
+def check(ctx: Context, command: Check) -> None:
+    event = command.event
+    if not require(ctx, Action.EVENT_CHECK, scopes.of_event(ctx.session, event), NoPermission(f"抽查 {event.ref}")):
         return
-    if not lookup.is_seat_of_town_or_district(ctx, event):
-        ctx.reply(NoPermission(action=f"抽查 {event.ref}"))
-        return
-    verdict = intent.fields.verdict
-    if verdict not in ("合格", "不合格"):
+    if command.qualified is None:
         ctx.reply(CheckNeedsVerdict(ref=event.ref))
         return
-    if event.status != EventStatus.CLOSED:
+    if not EVENT.allows(event, "check_pass"):
         refuse_status(ctx, event, "抽查")
         return
-    if verdict == "合格":
-        change(ctx, event, "check_pass", note=reason_of(intent))
+    if command.qualified:
+        change(ctx, event, "check_pass", note=command.reason)
         ctx.reply(CheckPassed(ref=event.ref))
         return
-    reason = reason_of(intent) or "抽查不合格"
-    change(ctx, event, "check_fail", status=EventStatus.DELETED, flags=[*event.flags, "抽查不合格"], note=reason)
-    grid = org_repo.grid(ctx.session, event.grid_id)
-    workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
+    reason = command.reason or "抽查不合格"
+    change(ctx, event, "check_fail", flags=[*event.flags, "抽查不合格"], note=reason)
+    notice = CheckFailedNotice(ref=event.ref, grid=org_repo.grid(ctx.session, event.grid_id).name, reason=reason)
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        CheckFailedNotice(ref=event.ref, grid=grid.name, reason=reason),
-        mentions=workers,
+        notice,
+        mentions=lookup.grid_worker_ids(ctx.session, event.grid_id),
     )
-    ctx.post(
-        lookup.center_group_of(ctx.session, event), CheckFailedNotice(ref=event.ref, grid=grid.name, reason=reason)
-    )
+    ctx.post(lookup.center_group_of(ctx.session, event), notice)
     ctx.reply(CheckFailed(ref=event.ref, reason=reason))
 
 
-@router.handles(IntentKind.RATE)
-def rate(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None or event.id is None:
-        return
-    verdict = intent.fields.verdict
-    if verdict not in RATING_VERDICTS:
+def _rater_role(grant: Grant) -> str:
+    """Grid forces and centers rate departments; departments rate the center and grid workers."""
+    if grant.where is in_grid_group:
+        return "grid"
+    return "center" if grant.role == Role.SEAT else "department"
+
+
+@handles(Rate)
+def rate(ctx: Context, command: Rate) -> None:
+    event = command.event
+    assert event.id is not None
+    if command.verdict not in RATING_VERDICTS:
         ctx.reply(RateNeedsVerdict(ref=event.ref))
         return
-    role = _rater_role(ctx, event)
-    if role is None:
-        ctx.reply(NoPermission(action=f"评价 {event.ref}"))
+    scope = scopes.of_event(ctx.session, event)
+    grant = ctx.grant(Action.EVENT_RATE, scope)
+    if grant is None:
+        ctx.reply(NoPermission(f"评价 {event.ref}"))
+        return
+    earlier = event_repo.rating_by(ctx.session, event.id, ctx.actor.id)
+    if earlier is not None:
+        ctx.reply(AlreadyRated(ref=event.ref, verdict=earlier.verdict))
         return
     workers = lookup.grid_worker_ids(ctx.session, event.grid_id)
-    department_id = event.department_id or event_repo.last_department(ctx.session, event.id)
     ctx.session.add(
         Rating(
             event_id=event.id,
             rater_id=ctx.actor.id,
-            rater_role=role,
-            department_id=department_id,
+            rater_role=_rater_role(grant),
+            department_id=scopes.handling_department(ctx.session, event),
             grid_worker_id=workers[0] if workers else None,
-            verdict=verdict,
-            comment=reason_of(intent),
+            verdict=command.verdict,
+            comment=command.comment,
             at=ctx.now,
         )
     )
-    change(ctx, event, "rate", note=f"{verdict} {reason_of(intent)}".strip())
-    ctx.reply(Rated(ref=event.ref, verdict=verdict))
-
-
-def _rater_role(ctx: Context, event: Event) -> str | None:
-    """Grid forces and centers rate departments; departments rate the center and grid workers."""
-    assert event.id is not None
-    if lookup.is_grid_force(ctx, event.grid_id):
-        return "grid"
-    if lookup.is_seat_of_town_or_district(ctx, event):
-        return "center"
-    department = event.department_id or event_repo.last_department(ctx.session, event.id)
-    if department is not None and lookup.is_department_member(ctx, department):
-        return "department"
-    return None
+    change(ctx, event, "rate", note=f"{command.verdict} {command.comment}".strip())
+    ctx.reply(Rated(ref=event.ref, verdict=command.verdict))

@@ -1,4 +1,5 @@
-"""What every rule receives: the session, the moment, who acts, where, and where notices go."""
+"""What every service call works with: the unit of work, the rules' data, who acts, where, when, and the notices
+the call produces (its outcome)."""
 
 from __future__ import annotations
 
@@ -8,58 +9,39 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from gridbot.governance.actors import Actor, Place
+from gridbot.governance.permissions import Action, Grant, Scope, grant_for
 from gridbot.intents.catalog import Catalog
 from gridbot.notices import Addressed, Notice
 from gridbot.settings import Settings
-from gridbot.storage.models.events import InboxMessage
-from gridbot.storage.models.org import Group, GroupKind, Person, Role, RoleAssignment
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    person: Person
-    roles: tuple[RoleAssignment, ...]
-
-    @property
-    def id(self) -> int:
-        assert self.person.id is not None
-        return self.person.id
-
-    def holds(self, role: Role, **scope: int | None) -> bool:
-        """True when the actor holds `role` with every given scope column equal."""
-        return any(
-            a.role == role.value and all(getattr(a, key) == value for key, value in scope.items()) for a in self.roles
-        )
-
-    def scopes(self, role: Role, key: str) -> set[int]:
-        return {getattr(a, key) for a in self.roles if a.role == role.value and getattr(a, key) is not None}
+from gridbot.storage.models.org import Group
 
 
 @dataclass(slots=True)
 class Context:
     session: Session
-    now: datetime
     settings: Settings
     catalog: Catalog
-    actor: Actor | None = None
-    group: Group | None = None
-    message: InboxMessage | None = None
+    now: datetime
+    actor: Actor
+    place: Place
+    source_message_id: int | None = None  # the stored incoming message that asked for this, if any
     notices: list[Addressed] = field(default_factory=list)
 
-    @property
-    def place_kind(self) -> GroupKind | None:
-        return GroupKind(self.group.kind) if self.group is not None else None
+    def grant(self, action: Action, scope: Scope) -> Grant | None:
+        """The permission table's answer for this actor here (None: refused)."""
+        return grant_for(self.actor, self.place, action, scope)
+
+    def permits(self, action: Action, scope: Scope) -> bool:
+        return self.grant(action, scope) is not None
 
     def reply(self, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
+        """Answer whoever asked (in chat: the group the message came from)."""
         self.notices.append(Addressed(notice, reply=True, mentions=tuple(mentions)))
 
     def post(self, group: Group | None, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
         """Post into a group; a missing group (not in the organisation) is skipped."""
         if group is None or group.id is None:
-            return
-        if self.group is not None and group.id == self.group.id and self.message is not None:
-            # A post into the group the message came from is part of the answer to it.
-            self.notices.append(Addressed(notice, reply=True, mentions=tuple(mentions)))
             return
         self.notices.append(Addressed(notice, group_id=group.id, mentions=tuple(mentions)))
 

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridbot.governance import directives, lookup
+from gridbot.governance import lookup, scopes
+from gridbot.governance.actors import PlaceKind
+from gridbot.governance.commands import (
+    Accept,
+    ApproveExtension,
+    CloseInGrid,
+    Coordinate,
+    Dispatch,
+    Escalate,
+    EscalateDistrict,
+    Progress,
+    RequestExtension,
+    Resolve,
+    Return,
+    Verify,
+    VerifyWarning,
+)
 from gridbot.governance.context import Context
 from gridbot.governance.deadlines import add_hours
+from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close
-from gridbot.governance.router import Router
-from gridbot.intents.model import Intent, IntentKind
+from gridbot.governance.machines import EVENT
+from gridbot.governance.permissions import Action
+from gridbot.governance.queue import enter_center_queue
+from gridbot.governance.refusals import refuse_status, require
 from gridbot.notices.flow import (
     Accepted,
     AcceptedCoordination,
@@ -47,39 +66,21 @@ from gridbot.notices.flow import (
     WarningAlreadyVerified,
     WarningVerified,
 )
-from gridbot.notices.questions import NoPermission, WrongStatus
+from gridbot.notices.questions import NoPermission
 from gridbot.storage import org_repo
-from gridbot.storage.models.events import STATUS_LABELS, Closure, Event, EventStatus, HolderKind
+from gridbot.storage.models.events import Closure, Event, HolderKind
 from gridbot.storage.models.org import Department, Role
-
-router = Router("flow")
 
 DISTRICT_REASONS = ("预警情报", "信访矛盾超出本镇", "办理权限超出本镇")
 DEFAULT_ACCEPT_HOURS = 2.0
 DEFAULT_RESOLVE_HOURS = 72.0
 
 
-def refuse_status(ctx: Context, event: Event, action: str) -> None:
-    """ "E12 当前状态为已办结，不能签收"."""
-    ctx.reply(WrongStatus(ref=event.ref, status=STATUS_LABELS[event.status], action=action))
-
-
-def reason_of(intent: Intent) -> str:
-    """The free text after the verdict or duration ("核查 E12 不通过 现场仍有积水" → "现场仍有积水")."""
-    if intent.fields.reason:
-        return intent.fields.reason.strip()
-    body = intent.body.strip()
-    verdict = intent.fields.verdict
-    if verdict and body.startswith(verdict):
-        body = body[len(verdict) :]
-    return body.strip(" ，,。：:")
-
-
-def _event_params(ctx: Context, event: Event) -> dict[str, Any]:
-    grid = org_repo.grid(ctx.session, event.grid_id)
+def _brief(ctx: Context, event: Event) -> dict[str, Any]:
+    """The lines every center and department notice about an event shows."""
     return {
         "ref": event.ref,
-        "grid": grid.name,
+        "grid": org_repo.grid(ctx.session, event.grid_id).name,
         "sector": event.sector or "待分类",
         "location": event.location or "",
         "description": event.description,
@@ -88,32 +89,21 @@ def _event_params(ctx: Context, event: Event) -> dict[str, Any]:
 
 def send_to_center(ctx: Context, event: Event, *, note: str) -> None:
     """Level 1 → level 2: into the town center's queue, and the center group is told."""
-    change(
-        ctx,
-        event,
-        "escalate",
-        status=EventStatus.PENDING,
-        level=2,
-        holder_kind=HolderKind.TOWN_CENTER,
-        note=note,
-    )
-    ctx.post(
-        lookup.town_center_group(ctx.session, event.town_id), PendingCenter(reason=note, **_event_params(ctx, event))
-    )
+    enter_center_queue(ctx, event, "escalate", level=2, note=note)
+    ctx.post(lookup.town_center_group(ctx.session, event.town_id), PendingCenter(reason=note, **_brief(ctx, event)))
 
 
-@router.handles(IntentKind.ESCALATE)
-def escalate(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
+@handles(Escalate)
+def escalate(ctx: Context, command: Escalate) -> None:
+    event = command.event
+    if not require(
+        ctx, Action.EVENT_ESCALATE, scopes.of_event(ctx.session, event), NoPermission(f"把 {event.ref} 上报中心")
+    ):
         return
-    if not lookup.is_grid_force(ctx, event.grid_id):
-        ctx.reply(NoPermission(action=f"把 {event.ref} 上报中心"))
-        return
-    if event.status != EventStatus.OPEN or event.level != 1:
+    if not EVENT.allows(event, "escalate"):
         refuse_status(ctx, event, "上报中心")
         return
-    send_to_center(ctx, event, note=intent.body)
+    send_to_center(ctx, event, note=command.note)
     ctx.reply(Escalated(ref=event.ref, center=org_repo.town(ctx.session, event.town_id).name))
 
 
@@ -150,29 +140,36 @@ def _choose_department(ctx: Context, event: Event, named: str | None, level: int
     return None
 
 
-@router.handles(IntentKind.DISPATCH)
-def dispatch(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
-        return
-    # A warning waits in both center queues at once (workflow §3): the district center may take it up itself.
-    district_takes_warning = (
-        event.warning
-        and event.level == 2
-        and event.status == EventStatus.PENDING
-        and lookup.is_district_seat(ctx, event)
+def _district_takes_it(ctx: Context, event: Event) -> bool:
+    """A warning waits in both center queues at once (workflow §3): the district center may take it up itself,
+    sending it to a district department (level 3)."""
+    if not (event.warning and event.level == 2):
+        return False
+    if ctx.place.kind is PlaceKind.DISTRICT_CENTER:
+        return True
+    district = org_repo.district_of_town(ctx.session, event.town_id)
+    return (
+        ctx.place.kind is PlaceKind.DIRECT
+        and ctx.actor.holds(Role.SEAT, district_id=district.id)
+        and not ctx.actor.holds(Role.SEAT, town_id=event.town_id)
     )
-    if not (lookup.is_seat_for(ctx, event) or district_takes_warning):
-        ctx.reply(NoPermission(action=f"给 {event.ref} 派单"))
+
+
+@handles(Dispatch)
+def dispatch(ctx: Context, command: Dispatch) -> None:
+    event = command.event
+    if not require(
+        ctx, Action.EVENT_DISPATCH, scopes.of_event(ctx.session, event), NoPermission(f"给 {event.ref} 派单")
+    ):
         return
-    if event.status != EventStatus.PENDING:
+    if not EVENT.allows(event, "dispatch"):
         refuse_status(ctx, event, "派单")
         return
-    level = 3 if district_takes_warning else event.level
-    department = _choose_department(ctx, event, intent.fields.department, level)
+    level = 3 if _district_takes_it(ctx, event) else event.level
+    department = _choose_department(ctx, event, command.department, level)
     if department is None or department.id is None:
         return
-    item = lookup.item_of(ctx, event)
+    item = lookup.item_of(ctx.catalog, event)
     accept_hours = item.accept_hours if item else DEFAULT_ACCEPT_HOURS
     working = item.working_days if item else False
     accept_due = add_hours(ctx.now, accept_hours, working_days=working)
@@ -180,7 +177,6 @@ def dispatch(ctx: Context, intent: Intent) -> None:
         ctx,
         event,
         "dispatch",
-        status=EventStatus.DISPATCHED,
         holder_kind=HolderKind.DEPARTMENT,
         department_id=department.id,
         level=level,
@@ -188,253 +184,195 @@ def dispatch(ctx: Context, intent: Intent) -> None:
         resolve_due=None,
         note=department.name,
     )
-    staff = lookup.department_staff_ids(ctx.session, department.id)
     ctx.post(
         lookup.department_group(ctx.session, department.id),
         DispatchedToDepartment(
-            department=department.name,
-            accept_due=accept_due,
-            note=_after_reference(intent, department.name),
-            **_event_params(ctx, event),
+            department=department.name, accept_due=accept_due, note=command.instructions, **_brief(ctx, event)
         ),
-        mentions=staff,
+        mentions=lookup.department_staff_ids(ctx.session, department.id),
     )
     ctx.reply(Dispatched(ref=event.ref, department=department.name, accept_due=accept_due))
 
 
-def _after_reference(intent: Intent, department: str) -> str:
-    """What the seat wrote after the department's name (instructions such as 请今天内到现场)."""
-    body = intent.body
-    index = body.find(department)
-    rest = body[index + len(department) :] if index >= 0 else ""
-    return rest.strip(" ，,。")
-
-
-def _department_may_act(ctx: Context, event: Event, action: str, what: str) -> bool:
+def _department_may_act(ctx: Context, event: Event, action: Action, status_word: str, what: str) -> bool:
     """Only the department holding the event acts on it. Department staff acting on an event that no department
     holds yet are told its status (it has not been dispatched to them); anyone else is refused."""
-    if lookup.is_department_member(ctx, event.department_id):
+    if ctx.permits(action, scopes.of_event(ctx.session, event)):
         return True
-    if event.department_id is None and lookup.acts_for_a_department_here(ctx):
-        refuse_status(ctx, event, action)
+    acts_for_a_department_here = ctx.place.kind is PlaceKind.DEPARTMENT and ctx.permits(
+        action, scopes.of_place(ctx.place)
+    )
+    if event.department_id is None and acts_for_a_department_here:
+        refuse_status(ctx, event, status_word)
     else:
-        ctx.reply(NoPermission(action=what))
+        ctx.reply(NoPermission(what))
     return False
 
 
 def accept_event(ctx: Context, event: Event) -> None:
     """签收: the department takes the event; coordination items close as they enter coordination."""
-    item = lookup.item_of(ctx, event)
+    item = lookup.item_of(ctx.catalog, event)
     resolve_hours = item.resolve_hours if item else DEFAULT_RESOLVE_HOURS
     resolve_due = add_hours(ctx.now, resolve_hours, working_days=item.working_days if item else False)
-    change(ctx, event, "accept", status=EventStatus.ACCEPTED, resolve_due=resolve_due)
-    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
-    if lookup.closes_on_coordination(ctx, event):
+    change(ctx, event, "accept", resolve_due=resolve_due)
+    department = lookup.department_name(ctx.session, event.department_id)
+    if lookup.closes_on_coordination(ctx.catalog, event):
         close(ctx, event, "coordination", Closure.COORDINATION)
         ctx.reply(AcceptedCoordination(ref=event.ref))
         ctx.post(
-            lookup.grid_group(ctx.session, event.grid_id),
-            ClosedCoordination(ref=event.ref, department=department.name if department else ""),
+            lookup.grid_group(ctx.session, event.grid_id), ClosedCoordination(ref=event.ref, department=department)
         )
         return
     ctx.reply(Accepted(ref=event.ref, resolve_due=resolve_due))
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        ProgressPosted(ref=event.ref, who=department.name if department else "", content="已签收，正在办理"),
+        ProgressPosted(ref=event.ref, who=department, content="已签收，正在办理"),
     )
 
 
-def accept_reference(ctx: Context, ref: str) -> None:
-    event = lookup.event_by_ref(ctx, ref)
-    if event is None:
+@handles(Accept)
+def accept(ctx: Context, command: Accept) -> None:
+    event = command.event
+    if not _department_may_act(ctx, event, Action.EVENT_ACCEPT, "签收", f"签收 {event.ref}"):
         return
-    if not _department_may_act(ctx, event, "签收", f"签收 {event.ref}"):
-        return
-    if event.status != EventStatus.DISPATCHED:
+    if not EVENT.allows(event, "accept"):
         refuse_status(ctx, event, "签收")
         return
     accept_event(ctx, event)
 
 
-@router.handles(IntentKind.RETURN)
-def return_event(ctx: Context, intent: Intent) -> None:
-    if intent.ref is not None and intent.ref.startswith("D"):
-        directives.return_directive(ctx, intent.ref, intent.fields.reason or intent.body)
+@handles(Return)
+def return_event(ctx: Context, command: Return) -> None:
+    event = command.event
+    if not _department_may_act(ctx, event, Action.EVENT_RETURN, "退回", f"退回 {event.ref}"):
         return
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None:
-        return
-    if not _department_may_act(ctx, event, "退回", f"退回 {event.ref}"):
-        return
-    if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
+    if not EVENT.allows(event, "return"):
         refuse_status(ctx, event, "退回")
         return
-    reason = intent.fields.reason or intent.body
-    if not reason:
+    if not command.reason:
         ctx.reply(ReturnNeedsReason(ref=event.ref))
         return
-    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
-    holder = HolderKind.DISTRICT_CENTER if event.level >= 3 else HolderKind.TOWN_CENTER
-    change(
-        ctx,
-        event,
-        "return",
-        status=EventStatus.PENDING,
-        holder_kind=holder,
-        department_id=None,
-        returns=event.returns + 1,
-        accept_due=None,
-        resolve_due=None,
-        note=reason,
-    )
+    department = lookup.department_name(ctx.session, event.department_id)
+    enter_center_queue(ctx, event, "return", level=event.level, returns=event.returns + 1, note=command.reason)
     ctx.post(
         lookup.center_group_of(ctx.session, event),
-        ReturnedToCenter(
-            ref=event.ref, department=department.name if department else "", reason=reason, returns=event.returns
-        ),
+        ReturnedToCenter(ref=event.ref, department=department, reason=command.reason, returns=event.returns),
     )
     ctx.reply(Returned(ref=event.ref))
 
 
-@router.handles(IntentKind.PROGRESS)
-def progress(ctx: Context, intent: Intent) -> None:
-    if intent.ref is not None and intent.ref.startswith("D"):
-        directives.progress(ctx, intent.ref, intent.body)
+@handles(Progress)
+def progress(ctx: Context, command: Progress) -> None:
+    event = command.event
+    if not require(
+        ctx, Action.EVENT_PROGRESS, scopes.of_event(ctx.session, event), NoPermission(f"反馈 {event.ref} 的进展")
+    ):
         return
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
-        return
-    allowed = (
-        lookup.is_department_member(ctx, event.department_id)
-        or lookup.is_grid_force(ctx, event.grid_id)
-        or lookup.is_seat_of_town_or_district(ctx, event)
-    )
-    if not allowed:
-        ctx.reply(NoPermission(action=f"反馈 {event.ref} 的进展"))
-        return
-    if event.status in (EventStatus.CLOSED, EventStatus.WITHDRAWN, EventStatus.DELETED):
+    if not EVENT.allows(event, "progress"):
         refuse_status(ctx, event, "反馈进展")
         return
-    if not intent.body:
+    if not command.text:
         ctx.reply(ProgressNeedsText(ref=event.ref))
         return
-    change(ctx, event, "progress", note=intent.body)
+    change(ctx, event, "progress", note=command.text)
     ctx.reply(ProgressRecorded(ref=event.ref))
     ctx.post(
         lookup.grid_group(ctx.session, event.grid_id),
-        ProgressPosted(ref=event.ref, who=ctx.actor.person.name, content=intent.body),
+        ProgressPosted(ref=event.ref, who=ctx.actor.name, content=command.text),
     )
 
 
-def _after_text(intent: Intent) -> str:
-    return (intent.fields.after or intent.body).strip()
-
-
-@router.handles(IntentKind.COORDINATE)
-def coordinate(ctx: Context, intent: Intent) -> None:
+@handles(Coordinate)
+def coordinate(ctx: Context, command: Coordinate) -> None:
     """协调 E12 at level 1: coordination items close as they enter coordination."""
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
+    event = command.event
+    if not require(
+        ctx, Action.EVENT_COORDINATE, scopes.of_event(ctx.session, event), NoPermission(f"协调 {event.ref}")
+    ):
         return
-    if event.level == 1:
-        if not lookup.is_grid_force(ctx, event.grid_id):
-            ctx.reply(NoPermission(action=f"协调 {event.ref}"))
-            return
-        if event.status != EventStatus.OPEN:
-            refuse_status(ctx, event, "进入协调")
-            return
-        if not lookup.closes_on_coordination(ctx, event):
-            change(ctx, event, "progress", note=intent.body or "协调中")
-            ctx.reply(CoordinationNotClosing(ref=event.ref))
-            return
-        close(ctx, event, "coordination", Closure.COORDINATION, note=intent.body)
-        ctx.reply(ClosedCoordination(ref=event.ref, department=""))
+    if not EVENT.allows(event, "coordination"):
+        refuse_status(ctx, event, "进入协调")
         return
-    progress(ctx, intent)
+    if not lookup.closes_on_coordination(ctx.catalog, event):
+        change(ctx, event, "progress", note=command.note or "协调中")
+        ctx.reply(CoordinationNotClosing(ref=event.ref))
+        return
+    close(ctx, event, "coordination", Closure.COORDINATION, note=command.note)
+    ctx.reply(ClosedCoordination(ref=event.ref, department=""))
 
 
-@router.handles(IntentKind.RESOLVE)
-def resolve(ctx: Context, intent: Intent) -> None:
-    if intent.ref is not None and intent.ref.startswith("D"):
-        directives.complete(ctx, intent.ref, _after_text(intent))
+@handles(CloseInGrid)
+def close_in_grid(ctx: Context, command: CloseInGrid) -> None:
+    """办结 E12 by the grid: closes an open level-1 event (closure self); the 处置后 text is required."""
+    event = command.event
+    refusal = NoPermission(f"办结 {event.ref}（一级事件由本网格专职网格员办结）")
+    if not require(ctx, Action.EVENT_CLOSE_IN_GRID, scopes.of_event(ctx.session, event), refusal):
         return
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
-        return
-    if event.level == 1 and event.holder_kind == HolderKind.GRID:
-        _resolve_in_grid(ctx, event, intent)
-        return
-    if not _department_may_act(ctx, event, "办结", f"办结 {event.ref}"):
-        return
-    if event.status != EventStatus.ACCEPTED:
+    if not EVENT.allows(event, "self_resolve"):
         refuse_status(ctx, event, "办结")
         return
-    text = _after_text(intent)
-    if not text:
+    if not command.result:
         ctx.reply(ResolveNeedsText(ref=event.ref))
         return
-    change(ctx, event, "resolve", status=EventStatus.RESOLVED, after=text, note=text)
-    department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
+    close(ctx, event, "self_resolve", Closure.SELF, after=command.result)
+    ctx.reply(ClosedSelf(ref=event.ref))
+
+
+@handles(Resolve)
+def resolve(ctx: Context, command: Resolve) -> None:
+    event = command.event
+    if not _department_may_act(ctx, event, Action.EVENT_RESOLVE, "办结", f"办结 {event.ref}"):
+        return
+    if not EVENT.allows(event, "resolve"):
+        refuse_status(ctx, event, "办结")
+        return
+    if not command.result:
+        ctx.reply(ResolveNeedsText(ref=event.ref))
+        return
+    change(ctx, event, "resolve", after=command.result, note=command.result)
     ctx.post(
         lookup.center_group_of(ctx.session, event),
-        ResolvedForCheck(ref=event.ref, department=department.name if department else "", content=text),
+        ResolvedForCheck(
+            ref=event.ref, department=lookup.department_name(ctx.session, event.department_id), content=command.result
+        ),
     )
     ctx.reply(Resolved(ref=event.ref))
 
 
-def _resolve_in_grid(ctx: Context, event: Event, intent: Intent) -> None:
-    """办结 E12 by the grid: closes an open level-1 event (closure self); the 处置后 text is required."""
-    assert ctx.actor is not None
-    if not lookup.is_grid_worker_of(ctx, event.grid_id):
-        # 小事不出网格 runs through the 专职网格员: only they close a level-1 event with 办结 (workflow §3).
-        ctx.reply(NoPermission(action=f"办结 {event.ref}（一级事件由本网格专职网格员办结）"))
+@handles(Verify)
+def verify(ctx: Context, command: Verify) -> None:
+    event = command.event
+    if not require(ctx, Action.EVENT_VERIFY, scopes.of_event(ctx.session, event), NoPermission(f"核查 {event.ref}")):
         return
-    if event.status != EventStatus.OPEN:
-        refuse_status(ctx, event, "办结")
-        return
-    text = _after_text(intent)
-    if not text:
-        ctx.reply(ResolveNeedsText(ref=event.ref))
-        return
-    close(ctx, event, "self_resolve", Closure.SELF, after=text)
-    ctx.reply(ClosedSelf(ref=event.ref))
-
-
-@router.handles(IntentKind.VERIFY)
-def verify(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None:
-        return
-    verdict = intent.fields.verdict
-    if verdict in ("属实", "不属实"):
-        _verify_warning(ctx, event, verdict)
-        return
-    if not lookup.is_seat_for(ctx, event):
-        ctx.reply(NoPermission(action=f"核查 {event.ref}"))
-        return
-    if verdict not in ("通过", "不通过"):
+    if command.passed is None:
         ctx.reply(VerifyNeedsVerdict(ref=event.ref))
         return
-    if event.status != EventStatus.RESOLVED:
+    if not EVENT.allows(event, "verify_pass"):
         refuse_status(ctx, event, "核查")
         return
-    department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
-    if verdict == "通过":
+    department_group = lookup.department_group(ctx.session, event.department_id)
+    if command.passed:
         close(ctx, event, "verify_pass", Closure.RESOLUTION)
         ctx.reply(VerifiedClosed(ref=event.ref))
         ctx.post(lookup.grid_group(ctx.session, event.grid_id), ClosedPosted(ref=event.ref, content=event.after or ""))
         ctx.post(department_group, VerifiedClosed(ref=event.ref))
         return
-    reason = reason_of(intent) or "核查未通过"
-    change(ctx, event, "verify_fail", status=EventStatus.ACCEPTED, note=reason)
+    reason = command.reason or "核查未通过"
+    change(ctx, event, "verify_fail", note=reason)
     ctx.reply(VerifyFailed(ref=event.ref, reason=reason))
-    staff = lookup.department_staff_ids(ctx.session, event.department_id) if event.department_id else []
-    ctx.post(department_group, VerifyFailed(ref=event.ref, reason=reason), mentions=staff)
+    ctx.post(
+        department_group,
+        VerifyFailed(ref=event.ref, reason=reason),
+        mentions=lookup.department_staff_ids(ctx.session, event.department_id),
+    )
 
 
-def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
-    if not lookup.is_seat_of_town_or_district(ctx, event):
-        ctx.reply(NoPermission(action=f"核实 {event.ref}"))
+@handles(VerifyWarning)
+def verify_warning(ctx: Context, command: VerifyWarning) -> None:
+    event = command.event
+    if not require(
+        ctx, Action.EVENT_VERIFY_WARNING, scopes.of_event(ctx.session, event), NoPermission(f"核实 {event.ref}")
+    ):
         return
     if not event.warning:
         ctx.reply(NotAWarning(ref=event.ref))
@@ -442,93 +380,79 @@ def _verify_warning(ctx: Context, event: Event, verdict: str) -> None:
     if event.warning_truth is not None:
         ctx.reply(WarningAlreadyVerified(ref=event.ref, verdict=event.warning_truth))
         return
-    if verdict == "属实":
-        change(ctx, event, "warning_true", warning_truth=verdict)
+    action = "warning_true" if command.true else "warning_false"
+    if not EVENT.allows(event, action):
+        refuse_status(ctx, event, "核实")
+        return
+    verdict = "属实" if command.true else "不属实"
+    if command.true:
+        change(ctx, event, action, warning_truth=verdict)
     else:
-        close(ctx, event, "warning_false", Closure.UNFOUNDED, warning_truth=verdict)
+        close(ctx, event, action, Closure.UNFOUNDED, warning_truth=verdict)
     ctx.reply(WarningVerified(ref=event.ref, verdict=verdict))
+    # The other center learns the verdict; the grid too.
     other = (
         lookup.district_center_group(ctx.session, event.town_id)
-        if ctx.group is not None and ctx.group.town_id == event.town_id
+        if ctx.place.kind is PlaceKind.TOWN_CENTER
         else lookup.town_center_group(ctx.session, event.town_id)
     )
     ctx.post(other, WarningVerified(ref=event.ref, verdict=verdict))
     ctx.post(lookup.grid_group(ctx.session, event.grid_id), WarningVerified(ref=event.ref, verdict=verdict))
 
 
-@router.handles(IntentKind.ESCALATE_DISTRICT)
-def escalate_district(ctx: Context, intent: Intent) -> None:
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None:
+@handles(EscalateDistrict)
+def escalate_district(ctx: Context, command: EscalateDistrict) -> None:
+    event = command.event
+    refusal = NoPermission(f"把 {event.ref} 上报新区")
+    if not require(ctx, Action.EVENT_ESCALATE_DISTRICT, scopes.of_event(ctx.session, event), refusal):
         return
-    if not ctx.actor.holds(Role.SEAT, town_id=event.town_id):
-        ctx.reply(NoPermission(action=f"把 {event.ref} 上报新区"))
-        return
-    if event.level >= 3 or event.status not in (EventStatus.OPEN, EventStatus.PENDING, EventStatus.RESOLVED):
+    if not EVENT.allows(event, "escalate_district"):
         refuse_status(ctx, event, "上报新区")
         return
-    reason = intent.fields.reason
-    if reason not in DISTRICT_REASONS:
+    if command.reason not in DISTRICT_REASONS:
         ctx.reply(DistrictNeedsReason(ref=event.ref, reasons=DISTRICT_REASONS))
         return
-    change(
-        ctx,
-        event,
-        "escalate_district",
-        status=EventStatus.PENDING,
-        level=3,
-        holder_kind=HolderKind.DISTRICT_CENTER,
-        department_id=None,
-        escalation_reason=reason,
-        accept_due=None,
-        resolve_due=None,
-        note=intent.body,
-    )
+    enter_center_queue(ctx, event, "escalate_district", level=3, escalation_reason=command.reason, note=command.note)
     district = org_repo.district_of_town(ctx.session, event.town_id)
     ctx.post(
         lookup.district_center_group(ctx.session, event.town_id),
         PendingDistrict(
-            reason=reason, town=org_repo.town(ctx.session, event.town_id).name, **_event_params(ctx, event)
+            reason=command.reason, town=org_repo.town(ctx.session, event.town_id).name, **_brief(ctx, event)
         ),
     )
-    ctx.reply(EscalatedDistrict(ref=event.ref, district=district.name, reason=reason))
+    ctx.reply(EscalatedDistrict(ref=event.ref, district=district.name, reason=command.reason))
 
 
-@router.handles(IntentKind.EXTEND)
-def extend(ctx: Context, intent: Intent) -> None:
-    if intent.ref is not None and intent.ref.startswith("D"):
-        directives.request_extension(ctx, intent.ref, intent.fields.duration_hours, intent.body)
+@handles(RequestExtension)
+def request_extension(ctx: Context, command: RequestExtension) -> None:
+    event = command.event
+    if not _department_may_act(ctx, event, Action.EVENT_EXTEND, "申请延期", f"为 {event.ref} 申请延期"):
         return
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None:
-        return
-    if not _department_may_act(ctx, event, "申请延期", f"为 {event.ref} 申请延期"):
-        return
-    if event.status not in (EventStatus.DISPATCHED, EventStatus.ACCEPTED):
+    if not EVENT.allows(event, "extension_requested"):
         refuse_status(ctx, event, "申请延期")
         return
-    hours = intent.fields.duration_hours
-    if not hours:
+    if not command.hours:
         ctx.reply(ExtendNeedsDuration(ref=event.ref))
         return
-    reason = reason_of(intent)
-    change(ctx, event, "extension_requested", extension_requested_hours=hours, note=reason)
-    ctx.post(lookup.center_group_of(ctx.session, event), ExtensionRequested(ref=event.ref, hours=hours, reason=reason))
-    ctx.reply(ExtensionSubmitted(ref=event.ref, hours=hours))
+    change(ctx, event, "extension_requested", extension_requested_hours=command.hours, note=command.reason)
+    ctx.post(
+        lookup.center_group_of(ctx.session, event),
+        ExtensionRequested(ref=event.ref, hours=command.hours, reason=command.reason),
+    )
+    ctx.reply(ExtensionSubmitted(ref=event.ref, hours=command.hours))
 
 
-def approve_extension(ctx: Context, ref: str) -> None:
-    event = lookup.event_by_ref(ctx, ref)
-    if event is None:
-        return
-    if not lookup.is_seat_for(ctx, event):
-        ctx.reply(NoPermission(action=f"批准 {event.ref} 延期"))
+@handles(ApproveExtension)
+def approve_extension(ctx: Context, command: ApproveExtension) -> None:
+    event = command.event
+    refusal = NoPermission(f"批准 {event.ref} 延期")
+    if not require(ctx, Action.EVENT_APPROVE_EXTENSION, scopes.of_event(ctx.session, event), refusal):
         return
     hours = event.extension_requested_hours
-    if not hours:
+    if not hours or not EVENT.allows(event, "extension_approved"):
         ctx.reply(NoExtension(ref=event.ref))
         return
-    item = lookup.item_of(ctx, event)
+    item = lookup.item_of(ctx.catalog, event)
     working = item.working_days if item else False
     updates: dict[str, Any] = {"extension_requested_hours": None}
     if event.resolve_due is not None:
@@ -537,7 +461,4 @@ def approve_extension(ctx: Context, ref: str) -> None:
         updates["accept_due"] = add_hours(event.accept_due, hours, working_days=working)
     change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
     ctx.reply(ExtensionApproved(ref=event.ref, hours=hours))
-    if event.department_id is not None:
-        ctx.post(
-            lookup.department_group(ctx.session, event.department_id), ExtensionApproved(ref=event.ref, hours=hours)
-        )
+    ctx.post(lookup.department_group(ctx.session, event.department_id), ExtensionApproved(ref=event.ref, hours=hours))

@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from gridbot.governance import lookup
+from gridbot.governance.commands import ImportRecords
 from gridbot.governance.context import Context
+from gridbot.governance.handlers import handles
 from gridbot.governance.history import create
-from gridbot.notices.records import InvestigationTask
+from gridbot.governance.permissions import Action, Scope
+from gridbot.governance.refusals import require
+from gridbot.notices.questions import NoPermission
+from gridbot.notices.records import InvestigationTask, RecordsImported
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Event
 from gridbot.storage.models.records import ExternalRecord
@@ -20,10 +25,13 @@ def _warned_before(ctx: Context, record: RecordSpec) -> bool:
     return event_repo.warned_between(ctx.session, record.grid_id, since, record.occurred_at)
 
 
-def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
-    """Store new records (known external refs are skipped); returns (imported, missed)."""
+@handles(ImportRecords)
+def import_records(ctx: Context, command: ImportRecords) -> None:
+    """Store new records (known external refs are skipped); the answer counts them and the missed warnings."""
+    if not require(ctx, Action.RECORDS_IMPORT, Scope(), NoPermission("导入外部记录")):
+        return
     imported = missed = 0
-    for spec in records:
+    for spec in command.records:
         if event_repo.external_record(ctx.session, spec.external_ref) is not None:
             continue
         grid = org_repo.grid(ctx.session, spec.grid_id)
@@ -66,4 +74,4 @@ def import_records(ctx: Context, records: list[RecordSpec]) -> tuple[int, int]:
         imported += 1
         missed += is_missed
     ctx.session.flush()
-    return imported, missed
+    ctx.reply(RecordsImported(imported=imported, missed=missed))

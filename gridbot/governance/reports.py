@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from gridbot.governance import lookup
+from gridbot.governance import lookup, scopes
+from gridbot.governance.commands import AddPhoto, Attach, ChooseCategory, EventDraft, Report, SetLocation, Warn
 from gridbot.governance.context import Context
 from gridbot.governance.flow import send_to_center
+from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close, create
-from gridbot.governance.router import Router
+from gridbot.governance.permissions import Action
+from gridbot.governance.queue import enter_center_queue
+from gridbot.governance.refusals import require
 from gridbot.intents.catalog import CatalogItem
-from gridbot.intents.model import Intent, IntentKind
 from gridbot.notices.questions import (
     AskCategory,
     AskCategoryFree,
@@ -35,54 +37,41 @@ from gridbot.notices.reports import (
     WarningReceived,
 )
 from gridbot.storage import event_repo, org_repo
-from gridbot.storage.models.events import (
-    Closure,
-    Event,
-    EventPhoto,
-    EventStatus,
-    HolderKind,
-    InboxMessage,
-    PendingQuestion,
-)
-from gridbot.storage.models.org import GroupKind, Role
-
-router = Router("reports")
+from gridbot.storage.models.events import Closure, Event, EventPhoto, PendingQuestion
 
 ATTACH_POINTER_LIFETIME = timedelta(hours=2)  # 附图 E12 then the images, usually within minutes
 
 
-def _grid_of_place(ctx: Context, what: str) -> int | None:
+def _grid_here(ctx: Context, what: str) -> int | None:
     """The grid of the group the message came from; refuses outside grid groups."""
-    if ctx.group is None or ctx.group.kind != GroupKind.GRID or ctx.group.grid_id is None:
+    if not ctx.place.is_grid:
         ctx.reply(WrongPlace(action=what))
         return None
-    return ctx.group.grid_id
+    return ctx.place.grid_id
 
 
-def _new_event(ctx: Context, intent: Intent, grid_id: int, *, source: str) -> Event:
-    assert ctx.actor is not None and ctx.group is not None
-    fields = intent.fields
+def _new_event(ctx: Context, draft: EventDraft, grid_id: int, *, source: str) -> Event:
     town_id = org_repo.village(ctx.session, org_repo.grid(ctx.session, grid_id).village_id).town_id
-    confident = intent.sector is not None and intent.confidence >= ctx.settings.category_confidence_threshold
+    confident = draft.sector is not None and draft.confidence >= ctx.settings.category_confidence_threshold
     event = Event(
         source=source,
-        sector=intent.sector,
-        item_code=intent.item,
+        sector=draft.sector,
+        item_code=draft.item,
         category_confirmed=confident,
-        candidates=list(intent.candidates),
+        candidates=list(draft.candidates),
         grid_id=grid_id,
         town_id=town_id,
         reporter_id=ctx.actor.id,
-        reported_in_group_id=ctx.group.id,
-        inbox_message_id=ctx.message.id if ctx.message else None,
-        location=fields.location,
-        description=fields.description or intent.body,
-        occurred_at=fields.occurred_at,
-        persons=list(fields.persons),
-        phones=list(fields.phones),
-        id_numbers=list(fields.id_numbers),
-        before=fields.before,
-        after=fields.after,
+        reported_in_group_id=ctx.place.group_id,
+        inbox_message_id=ctx.source_message_id,
+        location=draft.location,
+        description=draft.description,
+        occurred_at=draft.occurred_at,
+        persons=list(draft.persons),
+        phones=list(draft.phones),
+        id_numbers=list(draft.id_numbers),
+        before=draft.before,
+        after=draft.after,
         created_at=ctx.now,
         updated_at=ctx.now,
     )
@@ -92,12 +81,12 @@ def _new_event(ctx: Context, intent: Intent, grid_id: int, *, source: str) -> Ev
 
 def _ask_category(ctx: Context, event: Event) -> None:
     """Records the event anyway and asks the reporter to pick one of the candidate sectors."""
-    assert ctx.actor is not None and event.id is not None
+    assert event.id is not None
     options = list(event.candidates[:3])
     ctx.session.add(
         PendingQuestion(
             person_id=ctx.actor.id,
-            group_id=ctx.group.id if ctx.group else None,
+            group_id=ctx.place.group_id,
             kind="category",
             event_id=event.id,
             options=options,
@@ -109,26 +98,24 @@ def _ask_category(ctx: Context, event: Event) -> None:
 
 def _mention_grid_worker(ctx: Context, grid_id: int) -> list[int]:
     """The grid's 专职网格员 are @-mentioned when someone else reports in the grid."""
-    assert ctx.actor is not None
     workers = lookup.grid_worker_ids(ctx.session, grid_id)
     return [] if ctx.actor.id in workers else workers
 
 
-@router.handles(IntentKind.REPORT)
-def report(ctx: Context, intent: Intent) -> None:
-    grid_id = _grid_of_place(ctx, "上报事件")
-    if grid_id is None or ctx.actor is None:
+@handles(Report)
+def report(ctx: Context, command: Report) -> None:
+    grid_id = _grid_here(ctx, "上报事件")
+    if grid_id is None:
         return
-    if not lookup.is_grid_force(ctx, grid_id):
-        ctx.reply(NoPermission(action="在本网格上报事件"))
+    if not require(ctx, Action.EVENT_REPORT, scopes.of_grid(ctx.session, grid_id), NoPermission("在本网格上报事件")):
         return
-    event = _new_event(ctx, intent, grid_id, source="report")
+    event = _new_event(ctx, command.draft, grid_id, source="report")
     mentions = _mention_grid_worker(ctx, grid_id)
     halves = (event.before is not None, event.after is not None)
-    if intent.self_resolved:
+    if command.self_resolved:
         close(ctx, event, "self_resolve", Closure.SELF)
         ctx.reply(ReportSelfResolved(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions)
-    elif intent.asks_center:
+    elif command.asks_center:
         send_to_center(ctx, event, note=event.description)
         town = org_repo.town(ctx.session, event.town_id).name
         ctx.reply(ReportToCenter(ref=event.ref, sector=event.sector or "待分类", center=town), mentions=mentions)
@@ -145,41 +132,39 @@ def report(ctx: Context, intent: Intent) -> None:
             ctx.reply(AskCategoryFree(ref=event.ref))
 
 
-@router.handles(IntentKind.WARNING)
-def warning(ctx: Context, intent: Intent) -> None:
+@handles(Warn)
+def warning(ctx: Context, command: Warn) -> None:
     """预警直报: only the grid's 专职网格员; straight into both center queues at once."""
-    grid_id = _grid_of_place(ctx, "预警直报")
-    if grid_id is None or ctx.actor is None:
+    grid_id = _grid_here(ctx, "预警直报")
+    if grid_id is None:
         return
-    if not ctx.actor.holds(Role.GRID_WORKER, grid_id=grid_id):
-        ctx.reply(WarningNotWorker(), mentions=lookup.grid_worker_ids(ctx.session, grid_id))
+    refusal = WarningNotWorker()
+    if not ctx.permits(Action.EVENT_WARN, scopes.of_grid(ctx.session, grid_id)):
+        ctx.reply(refusal, mentions=lookup.grid_worker_ids(ctx.session, grid_id))
         return
-    event = _new_event(ctx, intent, grid_id, source="warning")
+    event = _new_event(ctx, command.draft, grid_id, source="warning")
     late_after = timedelta(hours=ctx.settings.warning_late_hours)
     late = event.occurred_at is not None and ctx.now - event.occurred_at > late_after
-    change(
+    enter_center_queue(
         ctx,
         event,
         "direct_report",
-        status=EventStatus.PENDING,
+        level=2,
         warning=True,
         late=late,
-        level=2,
-        holder_kind=HolderKind.TOWN_CENTER,
         flags=[*event.flags, "迟报"] if late else event.flags,
     )
-    grid = org_repo.grid(ctx.session, grid_id)
-    params: dict[str, Any] = {
-        "ref": event.ref,
-        "grid": grid.name,
-        "sector": event.sector or "待分类",
-        "location": event.location or "",
-        "description": event.description,
-        "reporter": ctx.actor.person.name,
-        "late": late,
-    }
-    ctx.post(lookup.town_center_group(ctx.session, event.town_id), WarningPosted(**params))
-    ctx.post(lookup.district_center_group(ctx.session, event.town_id), WarningPosted(**params))
+    posted = WarningPosted(
+        ref=event.ref,
+        grid=org_repo.grid(ctx.session, grid_id).name,
+        sector=event.sector or "待分类",
+        location=event.location or "",
+        description=event.description,
+        reporter=ctx.actor.name,
+        late=late,
+    )
+    ctx.post(lookup.town_center_group(ctx.session, event.town_id), posted)
+    ctx.post(lookup.district_center_group(ctx.session, event.town_id), posted)
     ctx.reply(WarningReceived(ref=event.ref, late=late))
     if not event.category_confirmed and event.candidates:
         _ask_category(ctx, event)
@@ -187,9 +172,9 @@ def warning(ctx: Context, intent: Intent) -> None:
 
 def open_question(ctx: Context, kind: str) -> PendingQuestion | None:
     """The sender's latest unanswered question of that kind (in this group for category questions)."""
-    if ctx.actor is None:
+    if ctx.actor.person is None:
         return None
-    group_id = ctx.group.id if kind == "category" and ctx.group is not None else None
+    group_id = ctx.place.group_id if kind == "category" else None
     return event_repo.open_question(ctx.session, ctx.actor.id, kind, group_id)
 
 
@@ -203,41 +188,33 @@ def best_item(ctx: Context, sector: str, text: str) -> CatalogItem | None:
     return item if score > 0 else None
 
 
-@router.handles(IntentKind.CHOOSE)
-def choose(ctx: Context, intent: Intent) -> None:
+@handles(ChooseCategory)
+def choose(ctx: Context, command: ChooseCategory) -> None:
     question = open_question(ctx, "category")
-    choice = intent.fields.choice
     if question is None or question.event_id is None:
         ctx.reply(NoQuestion())
         return
-    if choice is None or not 1 <= choice <= len(question.options):
+    if not 1 <= command.choice <= len(question.options):
         ctx.reply(BadChoice(count=len(question.options)))
         return
     event = ctx.session.get(Event, question.event_id)
     assert event is not None
-    sector = question.options[choice - 1]
+    if not require(ctx, Action.EVENT_CHOOSE_CATEGORY, scopes.of_event(ctx.session, event), NoQuestion()):
+        return
+    sector = question.options[command.choice - 1]
     item = best_item(ctx, sector, event.description)
-    change(
-        ctx,
-        event,
-        "choose_category",
-        sector=sector,
-        item_code=item.code if item else None,
-        category_confirmed=True,
-    )
+    change(ctx, event, "choose_category", sector=sector, item_code=item.code if item else None, category_confirmed=True)
     question.answered_at = ctx.now
     ctx.session.add(question)
     ctx.reply(CategoryChosen(ref=event.ref, sector=sector))
 
 
-@router.handles(IntentKind.ATTACH)
-def attach(ctx: Context, intent: Intent) -> None:
+@handles(Attach)
+def attach(ctx: Context, command: Attach) -> None:
     """附图 E12: the sender's next images belong to E12."""
-    event = lookup.event_by_ref(ctx, intent.ref)
-    if event is None or ctx.actor is None or event.id is None:
-        return
-    if ctx.actor.id != event.reporter_id and not lookup.is_grid_force(ctx, event.grid_id):
-        ctx.reply(NoPermission(action=f"给 {event.ref} 补图"))
+    event = command.event
+    assert event.id is not None
+    if not require(ctx, Action.EVENT_ATTACH, scopes.of_event(ctx.session, event), NoPermission(f"给 {event.ref} 补图")):
         return
     ctx.session.add(
         PendingQuestion(person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now)
@@ -245,10 +222,8 @@ def attach(ctx: Context, intent: Intent) -> None:
     ctx.reply(AttachReady(ref=event.ref))
 
 
-def photo_target(ctx: Context) -> Event | None:
+def _photo_target(ctx: Context) -> Event | None:
     """Where an image belongs: the event named by 附图, else the sender's report in this group within the window."""
-    if ctx.actor is None:
-        return None
     window = timedelta(minutes=ctx.settings.photo_window_minutes)
     pointer = open_question(ctx, "attach")
     if pointer is not None and pointer.event_id is not None and ctx.now - pointer.asked_at <= ATTACH_POINTER_LIFETIME:
@@ -256,26 +231,26 @@ def photo_target(ctx: Context) -> Event | None:
     after_done = open_question(ctx, "attach_after")
     if after_done is not None and after_done.event_id is not None and ctx.now - after_done.asked_at <= window:
         return ctx.session.get(Event, after_done.event_id)
-    if ctx.group is None or ctx.group.id is None:
+    return _latest_report_here(ctx)
+
+
+def _latest_report_here(ctx: Context) -> Event | None:
+    """The sender's latest report in this group, if it is recent enough for a photo or a location to follow it."""
+    if ctx.actor.person is None or ctx.place.group_id is None:
         return None
-    latest = event_repo.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
-    if latest is not None and ctx.now - latest.created_at <= window:
-        return latest
-    return None
+    latest = event_repo.latest_report_by(ctx.session, ctx.actor.id, ctx.place.group_id)
+    window = timedelta(minutes=ctx.settings.photo_window_minutes)
+    return latest if latest is not None and ctx.now - latest.created_at <= window else None
 
 
-def receive_image(ctx: Context, message: InboxMessage) -> None:
+@handles(AddPhoto)
+def receive_image(ctx: Context, command: AddPhoto) -> None:
     """An image message: attached to its event (and acknowledged), or kept as chat (no answer)."""
-    event = photo_target(ctx)
-    if event is None or event.id is None or message.id is None:
+    event = _photo_target(ctx)
+    if event is None or event.id is None or not ctx.permits(Action.EVENT_ATTACH, scopes.of_event(ctx.session, event)):
         return
     ctx.session.add(
-        EventPhoto(
-            event_id=event.id,
-            inbox_message_id=message.id,
-            person_id=ctx.actor.id if ctx.actor else None,
-            at=ctx.now,
-        )
+        EventPhoto(event_id=event.id, inbox_message_id=command.message_id, person_id=ctx.actor.id, at=ctx.now)
     )
     ctx.session.flush()
     count = event_repo.photo_count(ctx.session, event.id)
@@ -283,22 +258,18 @@ def receive_image(ctx: Context, message: InboxMessage) -> None:
     ctx.reply(PhotoAttached(ref=event.ref, count=count))
 
 
-def receive_location(ctx: Context, message: InboxMessage) -> None:
+@handles(SetLocation)
+def receive_location(ctx: Context, command: SetLocation) -> None:
     """A location message right after a report sets its coordinates."""
-    if ctx.actor is None or ctx.group is None or ctx.group.id is None:
+    latest = _latest_report_here(ctx)
+    if latest is None or not ctx.permits(Action.EVENT_ATTACH, scopes.of_event(ctx.session, latest)):
         return
-    latest = event_repo.latest_report_by(ctx.session, ctx.actor.id, ctx.group.id)
-    window = timedelta(minutes=ctx.settings.photo_window_minutes)
-    if latest is None or ctx.now - latest.created_at > window:
-        return
-    payload = message.payload
-    label = str(payload.get("label") or "")
     change(
         ctx,
         latest,
         "location",
-        latitude=float(payload.get("lat", 0.0)),
-        longitude=float(payload.get("lng", 0.0)),
-        location=latest.location or label or None,
+        latitude=command.latitude,
+        longitude=command.longitude,
+        location=latest.location or command.label or None,
     )
-    ctx.reply(LocationSet(ref=latest.ref, label=label))
+    ctx.reply(LocationSet(ref=latest.ref, label=command.label))

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from gridbot.governance import lookup
 from gridbot.governance.context import Context
-from gridbot.governance.history import change
+from gridbot.governance.history import change, task_change
+from gridbot.governance.permissions import Action, Scope
 from gridbot.notices.reminders import (
     OverdueAccept,
     OverdueResolve,
@@ -28,13 +29,11 @@ from gridbot.notices.reminders import (
 from gridbot.storage import directive_repo, event_repo, org_repo, timing_repo
 from gridbot.storage.models.directives import (
     Directive,
-    DirectiveHistory,
     DirectiveStatus,
     DirectiveTask,
     TaskStatus,
 )
 from gridbot.storage.models.events import Event, EventStatus
-from gridbot.storage.models.org import Group, GroupKind, Role
 from gridbot.storage.models.timing import ReminderSent
 
 FLAG_NOT_ACCEPTED = "推诿不受理"
@@ -132,6 +131,8 @@ def _claim_due(ctx: Context, stages: list[Stage], sent: set[tuple[str, str, str]
 
 
 def run(ctx: Context) -> None:
+    if not ctx.permits(Action.DUE_WORK, Scope()):
+        raise PermissionError("due work runs as the system")
     sent = _sent(ctx)
     for event, stages in list(_event_deadlines(ctx)):
         stage = _claim_due(ctx, stages, sent)
@@ -144,40 +145,22 @@ def run(ctx: Context) -> None:
     ctx.session.flush()
 
 
-def _grid_people(ctx: Context, grid_id: int, *, with_leads: bool) -> list[int]:
-    """The grid's 专职网格员, then (for overdue notices) its 网格长 and 网格指导员."""
-    ids = lookup.grid_worker_ids(ctx.session, grid_id)
-    if with_leads:
-        village_id = org_repo.grid(ctx.session, grid_id).village_id
-        for role in (Role.GRID_CHIEF, Role.GRID_INSTRUCTOR):
-            ids += [p.id for p in org_repo.people_with_role(ctx.session, role, village_id=village_id) if p.id]
-    return list(dict.fromkeys(ids))
-
-
-def _seat_ids(ctx: Context, group: Group | None) -> list[int]:
-    if group is None:
-        return []
-    if group.kind == GroupKind.DISTRICT_CENTER and group.district_id is not None:
-        seats = org_repo.people_with_role(ctx.session, Role.SEAT, district_id=group.district_id)
-    elif group.town_id is not None:
-        seats = org_repo.people_with_role(ctx.session, Role.SEAT, town_id=group.town_id)
-    else:
-        seats = []
-    return [p.id for p in seats if p.id]
-
-
 def _announce_event(ctx: Context, event: Event, stage: Stage) -> None:
     ref = event.ref
     if stage.stage.startswith("open_"):
         ctx.post(
             lookup.grid_group(ctx.session, event.grid_id),
             ReminderOpen(ref=ref, description=event.description, since=event.created_at),
-            mentions=_grid_people(ctx, event.grid_id, with_leads=False),
+            mentions=lookup.grid_people(ctx.session, event.grid_id, with_leads=False),
         )
         return
     if stage.stage == "center_pending":
         group = lookup.center_group_of(ctx.session, event)
-        ctx.post(group, ReminderCenterPending(ref=ref, since=event.pending_since), mentions=_seat_ids(ctx, group))
+        ctx.post(
+            group,
+            ReminderCenterPending(ref=ref, since=event.pending_since),
+            mentions=lookup.seat_ids(ctx.session, group),
+        )
         return
     department = org_repo.department(ctx.session, event.department_id) if event.department_id else None
     department_group = lookup.department_group(ctx.session, event.department_id) if event.department_id else None
@@ -206,28 +189,17 @@ def _announce_task(ctx: Context, task: DirectiveTask, stage: Stage) -> None:
         ctx.post(
             group,
             TaskAckReminder(ref=directive.ref, title=directive.title),
-            mentions=_grid_people(ctx, task.grid_id, with_leads=False),
+            mentions=lookup.grid_people(ctx.session, task.grid_id, with_leads=False),
         )
         return
     if stage.stage == "task_before":
         ctx.post(
             group,
             TaskDueReminder(ref=directive.ref, title=directive.title, deadline=task.deadline),
-            mentions=_grid_people(ctx, task.grid_id, with_leads=False),
+            mentions=lookup.grid_people(ctx.session, task.grid_id, with_leads=False),
         )
         return
-    ctx.session.add(
-        DirectiveHistory(
-            directive_id=directive.id,
-            task_id=task.id,
-            at=ctx.now,
-            actor_id=None,
-            action="overdue",
-            from_status=task.status,
-            to_status=task.status,
-            note=grid.name,
-        )
-    )
+    task_change(ctx, directive, task, "overdue", note=grid.name)
     if task.event_id is not None:
         event = ctx.session.get(Event, task.event_id)
         if event is not None and FLAG_TASK_OVERDUE not in event.flags:
@@ -241,7 +213,7 @@ def _announce_task(ctx: Context, task: DirectiveTask, stage: Stage) -> None:
     ctx.post(
         group,
         TaskOverdue(ref=directive.ref, title=directive.title, grid=grid.name, deadline=task.deadline),
-        mentions=_grid_people(ctx, task.grid_id, with_leads=True),
+        mentions=lookup.grid_people(ctx.session, task.grid_id, with_leads=True),
     )
     ctx.post(
         lookup.department_group(ctx.session, directive.department_id),

@@ -106,3 +106,12 @@ class Rated(Notice):
 
     def text(self) -> str:
         return f"已记录对 {self.ref} 的评价：{self.verdict}。谢谢！"
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyRated(Notice):
+    ref: str
+    verdict: str
+
+    def text(self) -> str:
+        return f"您已评价过 {self.ref}（{self.verdict}），每人对一个事件只评价一次。"

@@ -17,13 +17,26 @@ DIRECTIVE_FIELD_HELP = {
 }
 
 
-def _directive_block(
-    title: str, sector: str, kind: str, targets: str, grids: int, requirements: str, deadline: datetime | None
-) -> str:
-    return (
-        f"{line('事项', title)}{line('类别', sector)}{line('类型', kind)}"
-        f"{line('网格', f'{targets}（{grids} 个网格）')}{line('要求', requirements)}{line('截止', when(deadline))}"
-    )
+@dataclass(frozen=True, slots=True)
+class DirectiveBrief:
+    """What every notice about a directive shows of it."""
+
+    ref: str
+    department: str
+    title: str
+    sector: str
+    kind: str
+    targets: str
+    grids: int
+    requirements: str
+    deadline: datetime | None
+
+    def block(self) -> str:
+        return (
+            f"{line('事项', self.title)}{line('类别', self.sector)}{line('类型', self.kind)}"
+            f"{line('网格', f'{self.targets}（{self.grids} 个网格）')}{line('要求', self.requirements)}"
+            f"{line('截止', when(self.deadline))}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +76,11 @@ class DirectiveSubmitted(Notice):
 
 @dataclass(frozen=True, slots=True)
 class DirectiveForReview(Notice):
-    ref: str
-    department: str
-    title: str
-    sector: str
-    kind: str
-    targets: str
-    grids: int
-    requirements: str
-    deadline: datetime | None
+    brief: DirectiveBrief
 
     def text(self) -> str:
-        block = _directive_block(
-            self.title, self.sector, self.kind, self.targets, self.grids, self.requirements, self.deadline
-        )
-        return f"🗂【指令待审核】{self.ref}（{self.department}）{block}\n审核：通过 {self.ref} / 退回 {self.ref} 理由"
+        d = self.brief
+        return f"🗂【指令待审核】{d.ref}（{d.department}）{d.block()}\n审核：通过 {d.ref} / 退回 {d.ref} 理由"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,22 +142,15 @@ class DirectiveReturned(Notice):
 
 @dataclass(frozen=True, slots=True)
 class DirectiveTaskPosted(Notice):
-    ref: str
-    department: str
-    title: str
-    sector: str
-    kind: str
-    targets: str
-    grids: int
-    requirements: str
-    deadline: datetime | None
+    brief: DirectiveBrief
     grid: str
 
     def text(self) -> str:
+        d = self.brief
         return (
-            f"📣【部门指令】{self.ref}（{self.department}）{line('事项', self.title)}{line('类型', self.kind)}"
-            f"{line('要求', self.requirements)}{line('截止', when(self.deadline))}\n"
-            f"请回复：收到 {self.ref}；完成后发：完成 {self.ref} 完成情况（可附照片）"
+            f"📣【部门指令】{d.ref}（{d.department}）{line('事项', d.title)}{line('类型', d.kind)}"
+            f"{line('要求', d.requirements)}{line('截止', when(d.deadline))}\n"
+            f"请回复：收到 {d.ref}；完成后发：完成 {d.ref} 完成情况（可附照片）"
         )
 
 
@@ -269,28 +265,17 @@ class TaskExtensionsApproved(Notice):
 
 @dataclass(frozen=True, slots=True)
 class DirectiveReport(Notice):
-    ref: str
+    brief: DirectiveBrief
     status: str
     reviewers: Sequence[str]
     return_reason: str
     lines: Sequence[str]
-    department: str
-    title: str
-    sector: str
-    kind: str
-    targets: str
-    grids: int
-    requirements: str
-    deadline: datetime | None
 
     def text(self) -> str:
-        progress = "\n".join(f"· {line}" for line in self.lines)
-        block = _directive_block(
-            self.title, self.sector, self.kind, self.targets, self.grids, self.requirements, self.deadline
-        )
+        d = self.brief
+        progress = "\n".join(f"· {entry}" for entry in self.lines)
         return (
-            f"🔎 指令 {self.ref} {self.status}（{self.department}）"
-            f"{block}"
+            f"🔎 指令 {d.ref} {self.status}（{d.department}）{d.block()}"
             f"{line('审核', '、'.join(self.reviewers))}{line('退回理由', self.return_reason)}"
             + (f"\n各网格进度：\n{progress}" if progress else "")
         )

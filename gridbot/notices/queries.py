@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from gridbot.notices.base import Notice
 from gridbot.notices.wording import line, when
@@ -70,6 +69,22 @@ HELP_TEXT = {
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    action: str  # the history entry's action key (labels above)
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class TodoItem:
+    ref: str
+    status: str
+    description: str
+    due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class EventReport(Notice):
     ref: str
     status: str
@@ -84,13 +99,13 @@ class EventReport(Notice):
     flags: Sequence[str]
     resolve_due: datetime | None
     accept_due: datetime | None
-    history: Sequence[Mapping[str, Any]]
+    history: Sequence[HistoryLine]
 
     def text(self) -> str:
         levels = {1: "一级", 2: "二级", 3: "三级"}
         lines = "\n".join(
-            f"· {when(h['at'])} {h['who']} {ACTION_LABELS.get(h['action'], h['action'])}"
-            + (f"：{h['note']}" if h["note"] and h["action"] not in ("report", "warning") else "")
+            f"· {when(h.at)} {h.who} {ACTION_LABELS.get(h.action, h.action)}"
+            + (f"：{h.note}" if h.note and h.action not in ("report", "warning") else "")
             for h in self.history
         )
         return (
@@ -106,15 +121,14 @@ class EventReport(Notice):
 
 @dataclass(frozen=True, slots=True)
 class Todo(Notice):
-    items: Sequence[Mapping[str, Any]]
+    items: Sequence[TodoItem]
     tasks: Sequence[str]
 
     def text(self) -> str:
         if not self.items and not self.tasks:
             return "您目前没有待办事项。"
         lines = [
-            f"· {i['ref']} {i['status']} {str(i['description'])[:20]}"
-            + (f"（时限 {when(i['due'])}）" if i["due"] else "")
+            f"· {i.ref} {i.status} {i.description[:20]}" + (f"（时限 {when(i.due)}）" if i.due else "")
             for i in self.items
         ]
         lines += [f"· {t}" for t in self.tasks]

@@ -23,3 +23,12 @@ class InvestigationTask(Notice):
             f"🔎【摸排任务】{self.ref}（来源：{self.source}，{when(self.occurred_at)}）\n{self.description}\n"
             f"请核实情况后发：办结 {self.ref} 摸排结果{note}"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsImported(Notice):
+    imported: int
+    missed: int
+
+    def text(self) -> str:
+        return f"导入外部记录完成：新增 {self.imported} 条摸排任务，其中未报预警 {self.missed} 条"

@@ -13,10 +13,12 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from gridbot.bot.outbox import write_notices
 from gridbot.clock import SHANGHAI
 from gridbot.governance import timing
+from gridbot.governance.actors import Actor, Place
 from gridbot.governance.context import Context
+from gridbot.governance.services import Governance
+from gridbot.notices.outbox import write_notices
 from gridbot.schedules.digests import send_digest, send_ranking
 from gridbot.schedules.periods import Period, schedule
 from gridbot.schedules.scores import update_ledger
@@ -46,7 +48,8 @@ class DueWork:
         return found
 
     def _context(self, session: Session, moment: datetime) -> Context:
-        return Context(session=session, now=moment, settings=self.settings, catalog=ensure_catalog(session, now=moment))
+        governance = Governance(session, self.settings, ensure_catalog(session, now=moment))
+        return governance.context(Actor.system(), Place.system(), moment)
 
     def _last_run(self, session: Session) -> datetime | None:
         row = session.exec(select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])).first()

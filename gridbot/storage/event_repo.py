@@ -8,7 +8,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, or_, select
 
-from gridbot.storage.models.events import Event, EventHistory, EventPhoto, EventStatus, HolderKind, PendingQuestion
+from gridbot.storage.models.events import (
+    Event,
+    EventHistory,
+    EventPhoto,
+    EventStatus,
+    HolderKind,
+    PendingQuestion,
+    Rating,
+)
 from gridbot.storage.models.records import ExternalRecord
 
 LIVE_STATUSES = (EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED, EventStatus.ACCEPTED)
@@ -119,3 +127,8 @@ def warned_between(session: Session, grid_id: int, since: datetime, until: datet
 
 def external_record(session: Session, external_ref: str) -> ExternalRecord | None:
     return session.exec(select(ExternalRecord).where(ExternalRecord.external_ref == external_ref)).first()
+
+
+def rating_by(session: Session, event_id: int, rater_id: int) -> Rating | None:
+    """The rating this person already gave the event, if any."""
+    return session.exec(select(Rating).where(Rating.event_id == event_id, Rating.rater_id == rater_id)).first()
