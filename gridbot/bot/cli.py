@@ -143,8 +143,8 @@ def _month(value: str) -> str:
 
 
 def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
+    from gridbot.governance.scores import ranking, update_ledger
     from gridbot.schedules.exports import RANKING_HEADER, ranking_rows, text_table, write_xlsx
-    from gridbot.schedules.scores import ranking, update_ledger
 
     engine = _engine(settings)
     upgrade(engine)
@@ -160,8 +160,8 @@ def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_departments(args: argparse.Namespace, settings: Settings) -> int:
+    from gridbot.periods import month_of
     from gridbot.schedules.exports import DEPARTMENT_HEADER, department_rows, text_table, write_xlsx
-    from gridbot.schedules.periods import month_of
     from gridbot.storage.stats import department_figures
 
     engine = _engine(settings)

@@ -19,8 +19,8 @@ from gridbot.bot.messages import IncomingMessage
 from gridbot.bot.outbox import deliver_pending
 from gridbot.clock import SHANGHAI, SimulatedClock
 from gridbot.governance.lookup import holder_name
+from gridbot.governance.scores import score_of, update_ledger
 from gridbot.schedules.runner import DueWork
-from gridbot.schedules.scores import score_of, update_ledger
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
 from gridbot.storage.database import transaction

@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from gridbot.governance.context import Context
+from gridbot.governance.scores import ranking
 from gridbot.notices.digests import Digest, Ranking
+from gridbot.periods import Period
 from gridbot.schedules.charts import sector_chart
-from gridbot.schedules.periods import Period
-from gridbot.schedules.scores import ranking
 from gridbot.storage import org_repo
 from gridbot.storage.models.org import District, Group, GroupKind, Town
 from gridbot.storage.stats import DigestFigures, digest_figures

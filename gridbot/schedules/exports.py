@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from gridbot.schedules.scores import RankRow
+from gridbot.governance.scores import RankRow
 from gridbot.storage.stats import DepartmentFigures
 
 RANKING_HEADER = ("名次", "专职网格员", "网格", "得分", "明细", "部门评价")

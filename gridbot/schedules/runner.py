@@ -17,11 +17,11 @@ from gridbot.clock import SHANGHAI
 from gridbot.governance import timing
 from gridbot.governance.actors import Actor, Place
 from gridbot.governance.context import Context
+from gridbot.governance.scores import update_ledger
 from gridbot.governance.services import Governance
 from gridbot.notices.outbox import write_notices
+from gridbot.periods import Period, schedule
 from gridbot.schedules.digests import send_digest, send_ranking
-from gridbot.schedules.periods import Period, schedule
-from gridbot.schedules.scores import update_ledger
 from gridbot.settings import Settings
 from gridbot.storage.catalog_store import ensure_catalog
 from gridbot.storage.models.timing import JobRun

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.records import import_records_file
 from gridbot.clock import SimulatedClock
-from gridbot.schedules.scores import score_of, update_ledger
+from gridbot.governance.scores import score_of, update_ledger
 from gridbot.settings import Settings
 from gridbot.storage.models import Event, ExternalRecord, OutboxMessage
 from gridbot.storage.org_repo import person_by_name

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.clock import SimulatedClock
-from gridbot.schedules.periods import month_of
-from gridbot.schedules.scores import ranking, update_ledger
+from gridbot.governance.scores import ranking, update_ledger
+from gridbot.periods import month_of
 from gridbot.settings import Settings
 from gridbot.storage.stats import department_figures
 from tests.helpers import START, load_example_org, text_message

@@ -37,7 +37,7 @@ from gridbot.storage.models.org import (
     Village,
 )
 from gridbot.storage.models.records import ExternalRecord
-from gridbot.storage.models.timing import JobRun, ReminderSent, ScoreEntry
+from gridbot.storage.models.timing import JobRun, ReminderSent, ScoreEntry, Watermark
 
 __all__ = [
     "DIRECTIVE_STATUS_LABELS",
@@ -75,4 +75,5 @@ __all__ = [
     "TaskStatus",
     "Town",
     "Village",
+    "Watermark",
 ]

@@ -50,3 +50,11 @@ class ScoreEntry(SQLModel, table=True):
     directive_id: int | None = Field(default=None, foreign_key="directive.id")
     points: float
     at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Watermark(SQLModel, table=True):
+    """How far a derived record has read a growing one (the score ledger: history ids and the last run's moment)."""
+
+    name: str = Field(primary_key=True)
+    position: int = 0
+    at: datetime | None = Field(default=None, sa_type=UtcDateTime)

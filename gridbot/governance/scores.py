@@ -1,0 +1,240 @@
+"""Monthly scores of grid workers (workflow.md §6): a ledger derived from the record, one row per point change.
+
+`update_ledger` reads only what changed since its last run (history entries past its watermarks, external records
+imported since, task deadlines that passed since) and re-derives the facts of those subjects alone: rows the facts
+now justify are added, rows they no longer justify are taken back by a `…_revoked` row. Rows are never edited or
+removed, so every score can be explained row by row, and a run with nothing new reads nothing but the watermarks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from gridbot.clock import local
+from gridbot.governance.lookup import grid_worker_ids
+from gridbot.periods import month_of
+from gridbot.settings import Settings
+from gridbot.storage import org_repo, score_repo
+from gridbot.storage.models.directives import DirectiveTask, TaskStatus
+from gridbot.storage.models.events import Closure, Event, EventStatus
+from gridbot.storage.models.org import Person, Role
+from gridbot.storage.models.records import ExternalRecord
+from gridbot.storage.models.timing import ScoreEntry
+from gridbot.storage.stats import worker_ratings
+
+REPORT_SOURCES = ("report", "warning")
+REVOKED = "_revoked"  # suffix of the rule of a row that takes back points an event no longer justifies
+REVOCABLE = ("report", "self_resolved")
+EVENT_MARK, DIRECTIVE_MARK, RECORD_MARK, CLOCK_MARK = (
+    "ledger.event_history",
+    "ledger.directive_history",
+    "ledger.external_record",
+    "ledger.clock",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something that earns or costs a person points: (person, rule, subject) is unique in the ledger."""
+
+    person_id: int
+    rule: str
+    subject: str
+    event_id: int | None
+    directive_id: int | None
+    moment: datetime
+
+
+def _event_facts(session: Session, event: Event) -> list[Fact]:
+    assert event.id is not None
+    facts: list[Fact] = []
+    workers = grid_worker_ids(session, event.grid_id)
+    reporter = event.reporter_id
+    # A withdrawn event earns nothing; an unqualified (deleted) one leaves the statistics and only costs (below).
+    counted = event.status not in (EventStatus.DELETED, EventStatus.WITHDRAWN)
+    if counted and reporter is not None and reporter in workers:
+
+        def fact(rule: str, moment: datetime) -> Fact:
+            assert reporter is not None
+            return Fact(reporter, rule, event.ref, event.id, None, moment)
+
+        facts.append(fact("report", event.created_at))
+        if event.closure == Closure.SELF and event.closed_at is not None:
+            facts.append(fact("self_resolved", event.closed_at))
+        if event.warning and event.late:
+            facts.append(fact("warning_late", event.created_at))
+        if event.warning and event.warning_truth == "属实" and not event.late:
+            facts.append(fact("warning_timely_true", event.created_at))
+    if event.status == EventStatus.DELETED:
+        moment = score_repo.first_check_fail(session, event.id) or event.updated_at
+        facts += [Fact(w, "unqualified", event.ref, event.id, None, moment) for w in workers]
+    return facts
+
+
+def _task_facts(session: Session, task: DirectiveTask, now: datetime) -> list[Fact]:
+    if task.deadline is None or task.id is None:
+        return []
+    subject = f"T{task.id}"
+    facts: list[Fact] = []
+    for worker in grid_worker_ids(session, task.grid_id):
+        if task.status == TaskStatus.DONE and task.done_at is not None and task.done_at <= task.deadline:
+            facts.append(Fact(worker, "task_on_time", subject, task.event_id, task.directive_id, task.done_at))
+        elif task.deadline <= now and (task.done_at is None or task.done_at > task.deadline):
+            facts.append(Fact(worker, "task_overdue", subject, task.event_id, task.directive_id, task.deadline))
+    return facts
+
+
+def _record_facts(session: Session, record: ExternalRecord) -> list[Fact]:
+    return [
+        Fact(w, "warning_missed", f"R{record.id}", record.event_id, None, record.occurred_at)
+        for w in grid_worker_ids(session, record.grid_id)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRun:
+    examined: int  # subjects whose facts were derived again
+    added: int  # ledger rows written (new points and revocations)
+
+
+def update_ledger(session: Session, settings: Settings, now: datetime) -> LedgerRun:
+    """Bring the ledger up to date with what changed since the last run (the first run reads everything)."""
+    marks = {
+        name: score_repo.watermark(session, name) for name in (EVENT_MARK, DIRECTIVE_MARK, RECORD_MARK, CLOCK_MARK)
+    }
+    tops = {
+        EVENT_MARK: score_repo.top_event_history(session),
+        DIRECTIVE_MARK: score_repo.top_directive_history(session),
+        RECORD_MARK: score_repo.top_external_record(session),
+    }
+    facts: dict[str, list[Fact]] = {}
+    for event in score_repo.events_changed(session, marks[EVENT_MARK].position, tops[EVENT_MARK], REPORT_SOURCES):
+        facts[event.ref] = _event_facts(session, event)
+    for task in score_repo.tasks_changed(
+        session, marks[DIRECTIVE_MARK].position, tops[DIRECTIVE_MARK], marks[CLOCK_MARK].at, now
+    ):
+        facts[f"T{task.id}"] = _task_facts(session, task, now)
+    for record in score_repo.missed_records(session, marks[RECORD_MARK].position, tops[RECORD_MARK]):
+        facts[f"R{record.id}"] = _record_facts(session, record)
+    added = _write(session, settings, facts, now)
+    for name, top in tops.items():
+        marks[name].position = top
+    last = marks[CLOCK_MARK].at
+    if last is None or now > last:
+        marks[CLOCK_MARK].at = now
+    for mark in marks.values():
+        score_repo.save_watermark(session, mark)
+    session.flush()
+    return LedgerRun(examined=len(facts), added=added)
+
+
+def _write(session: Session, settings: Settings, facts: dict[str, list[Fact]], now: datetime) -> int:
+    """Add the rows the facts justify and are missing; take back revocable rows they no longer justify."""
+    rows = score_repo.entries_of(session, sorted(facts))
+    existing = {(r.person_id, r.rule, r.subject) for r in rows}
+    justified = {(f.person_id, f.rule, f.subject) for found in facts.values() for f in found}
+    new: list[ScoreEntry] = []
+    for row in rows:
+        key = (row.person_id, row.rule + REVOKED, row.subject)
+        if row.rule in REVOCABLE and (row.person_id, row.rule, row.subject) not in justified and key not in existing:
+            new.append(
+                ScoreEntry(
+                    person_id=row.person_id,
+                    month=row.month,
+                    rule=row.rule + REVOKED,
+                    subject=row.subject,
+                    event_id=row.event_id,
+                    directive_id=row.directive_id,
+                    points=-row.points,
+                    at=now,
+                )
+            )
+            existing.add(key)
+    for fact in (f for found in facts.values() for f in found):
+        points = settings.score_rules.get(fact.rule)
+        key = (fact.person_id, fact.rule, fact.subject)
+        if not points or key in existing:
+            continue
+        new.append(
+            ScoreEntry(
+                person_id=fact.person_id,
+                month=f"{local(fact.moment):%Y-%m}",
+                rule=fact.rule,
+                subject=fact.subject,
+                event_id=fact.event_id,
+                directive_id=fact.directive_id,
+                points=points,
+                at=fact.moment,
+            )
+        )
+        existing.add(key)
+    session.add_all(new)
+    return len(new)
+
+
+def score_of(session: Session, person_id: int, month: str) -> float:
+    return score_repo.score_of(session, person_id, month)
+
+
+@dataclass(frozen=True, slots=True)
+class RankRow:
+    rank: int
+    name: str
+    grid: str
+    score: float
+    details: dict[str, float]
+    ratings: int = 0  # how departments rated the worker's cooperation (双向考核)
+    average_rating: float | None = None
+
+
+RULE_LABELS = {
+    "report": "上报",
+    "self_resolved": "自办结",
+    "warning_timely_true": "及时属实预警",
+    "warning_late": "迟报",
+    "warning_missed": "漏报",
+    "unqualified": "抽查不合格",
+    "task_on_time": "指令按时完成",
+    "task_overdue": "指令逾期",
+}
+
+
+def _grid_workers(session: Session, town_id: int | None) -> dict[int, str]:
+    """Every active 专职网格员 (of the town, if given) with the name of their grid."""
+    workers: dict[int, str] = {}
+    for person in session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all():
+        assert person.id is not None
+        for role in org_repo.current_roles(session, person.id):
+            if role.role == Role.GRID_WORKER and role.grid_id is not None:
+                grid = org_repo.grid(session, role.grid_id)
+                if town_id is None or org_repo.village(session, grid.village_id).town_id == town_id:
+                    workers.setdefault(person.id, grid.name)
+    return workers
+
+
+def ranking(session: Session, month: str, *, town_id: int | None = None) -> list[RankRow]:
+    """Every 专职网格员 (of the town, if given) ranked by the month's score; ties share a rank."""
+    period = month_of(month)
+    rated = worker_ratings(session, start=period.start, end=period.end)
+    workers = _grid_workers(session, town_id)
+    details: dict[int, dict[str, float]] = {pid: {} for pid in workers}
+    for row in score_repo.entries_of_month(session, month):
+        if row.person_id in details:
+            rule = row.rule.removesuffix(REVOKED)
+            label = RULE_LABELS.get(rule, rule)
+            details[row.person_id][label] = details[row.person_id].get(label, 0.0) + row.points
+    scored = sorted(((sum(d.values()), pid) for pid, d in details.items()), key=lambda entry: (-entry[0], entry[1]))
+    result: list[RankRow] = []
+    previous: float | None = None
+    rank = 0
+    for index, (score, pid) in enumerate(scored, start=1):
+        if score != previous:
+            rank, previous = index, score
+        worker = session.get(Person, pid)
+        assert worker is not None
+        count, average = rated.get(pid, (0, None))
+        result.append(RankRow(rank, worker.name, workers[pid], score, details[pid], count, average))
+    return result

@@ -1,0 +1,109 @@
+"""Queries for the score ledger: what changed since a watermark, and the rows of some subjects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from gridbot.storage.models.directives import DirectiveHistory, DirectiveTask
+from gridbot.storage.models.events import Event, EventHistory
+from gridbot.storage.models.records import ExternalRecord
+from gridbot.storage.models.timing import ScoreEntry, Watermark
+
+CHUNK = 500  # ids bound per IN (…): well below every driver's parameter limit
+T = TypeVar("T")
+
+
+def chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def watermark(session: Session, name: str) -> Watermark:
+    found = session.get(Watermark, name)
+    return found if found is not None else Watermark(name=name)
+
+
+def save_watermark(session: Session, mark: Watermark) -> None:
+    session.add(mark)
+
+
+def top_event_history(session: Session) -> int:
+    return int(session.exec(select(func.coalesce(func.max(EventHistory.id), 0))).one() or 0)
+
+
+def top_directive_history(session: Session) -> int:
+    return int(session.exec(select(func.coalesce(func.max(DirectiveHistory.id), 0))).one() or 0)
+
+
+def top_external_record(session: Session) -> int:
+    return int(session.exec(select(func.coalesce(func.max(ExternalRecord.id), 0))).one() or 0)
+
+
+def events_changed(session: Session, after: int, until: int, sources: Iterable[str]) -> list[Event]:
+    """Events of these sources with a history entry in (after, until]."""
+    changed = select(EventHistory.event_id).where(col(EventHistory.id) > after, col(EventHistory.id) <= until)
+    return list(
+        session.exec(
+            select(Event)
+            .where(col(Event.id).in_(changed), col(Event.source).in_(list(sources)))
+            .order_by(col(Event.id))
+        ).all()
+    )
+
+
+def tasks_changed(
+    session: Session, after: int, until: int, due_after: datetime | None, due_until: datetime
+) -> list[DirectiveTask]:
+    """Tasks with a history entry in (after, until], and tasks whose deadline passed in (due_after, due_until]."""
+    touched = select(DirectiveHistory.task_id).where(
+        col(DirectiveHistory.id) > after, col(DirectiveHistory.id) <= until, col(DirectiveHistory.task_id).is_not(None)
+    )
+    condition = col(DirectiveTask.id).in_(touched)
+    passed = col(DirectiveTask.deadline) <= due_until
+    if due_after is not None:
+        passed = passed & (col(DirectiveTask.deadline) > due_after)
+    return list(session.exec(select(DirectiveTask).where(condition | passed).order_by(col(DirectiveTask.id))).all())
+
+
+def missed_records(session: Session, after: int, until: int) -> list[ExternalRecord]:
+    return list(
+        session.exec(
+            select(ExternalRecord).where(
+                col(ExternalRecord.missed), col(ExternalRecord.id) > after, col(ExternalRecord.id) <= until
+            )
+        ).all()
+    )
+
+
+def first_check_fail(session: Session, event_id: int) -> datetime | None:
+    return session.exec(
+        select(EventHistory.at)
+        .where(EventHistory.event_id == event_id, EventHistory.action == "check_fail")
+        .order_by(col(EventHistory.id))
+    ).first()
+
+
+def entries_of(session: Session, subjects: Sequence[str]) -> list[ScoreEntry]:
+    """Every ledger row about these subjects (E12, T5, R3)."""
+    rows: list[ScoreEntry] = []
+    for part in chunks(subjects):
+        rows += session.exec(select(ScoreEntry).where(col(ScoreEntry.subject).in_(list(part)))).all()
+    return rows
+
+
+def entries_of_month(session: Session, month: str) -> list[ScoreEntry]:
+    return list(session.exec(select(ScoreEntry).where(ScoreEntry.month == month)).all())
+
+
+def score_of(session: Session, person_id: int, month: str) -> float:
+    total = session.exec(
+        select(func.coalesce(func.sum(ScoreEntry.points), 0.0)).where(
+            ScoreEntry.person_id == person_id, ScoreEntry.month == month
+        )
+    ).one()
+    return float(total)
