@@ -1,5 +1,7 @@
 """Parser throughput over the dev corpus on one process: messages/second and p99 latency.
 
+The corpus is tests/fixtures/corpus/dev.jsonl (or --corpus FILE).
+
 Run: .venv/bin/python benchmarks/parse_bench.py [--rounds N]
 Target: ≥ 5,000 messages/s and p99 < 2 ms per message.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 from gridbot.intents import parse
 from gridbot.storage.catalog_file import load_default_catalog
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus" / "dev.jsonl"
 
 
 def main() -> None:

@@ -17,16 +17,16 @@ from sqlmodel import SQLModel
 
 from gridbot.storage.database import create_schema, is_sqlite, make_engine
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATABASE_URL = os.environ.get("GRIDBOT_DATABASE_URL", "sqlite://")
 BACKEND = "sqlite" if is_sqlite(DATABASE_URL) else "postgresql"
 
 
-def shared_file(*parts: str) -> Path:
-    """A file of ../shared (the spec's samples); its absence fails the test loudly."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(f"missing shared sample {path}: the repository must sit beside ../shared")
+def fixture_file(*parts: str) -> Path:
+    """A sample file under tests/fixtures (organisation, corpus); its absence fails the test loudly."""
+    path = FIXTURES.joinpath(*parts)
+    if not path.is_file():
+        pytest.fail(f"missing test fixture {path}")
     return path
 
 

@@ -12,15 +12,15 @@ from gridbot.clock import SHANGHAI
 from gridbot.storage.database import transaction
 from gridbot.storage.importers import import_org_node
 from gridbot.storage.yamlfile import load_yaml_text
-from tests.conftest import shared_file
+from tests.conftest import fixture_file
 
 START = datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
 _ids = count(1)
 
 
 def load_example_org(engine: Engine, extra: str = "") -> None:
-    """The shared example organisation (红旗村, 前进社区, 永乐镇, 西咸新区), plus optional YAML appended."""
-    text = shared_file("scenarios", "org-example.yaml").read_text(encoding="utf-8") + extra
+    """The example organisation of tests/fixtures (红旗村, 前进社区, 永乐镇, 西咸新区), plus optional YAML appended."""
+    text = fixture_file("org-example.yaml").read_text(encoding="utf-8") + extra
     with transaction(engine) as session:
         import_org_node(session, load_yaml_text(text), now=START)
 

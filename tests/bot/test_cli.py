@@ -10,7 +10,17 @@ import pytest
 from openpyxl import load_workbook
 
 from gridbot.bot.cli import main
-from tests.conftest import shared_file
+from tests.conftest import fixture_file
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "scenarios" / "examples"
+
+
+def example_scenario(name: str) -> Path:
+    """One of the example scenarios under tests/scenarios/examples; its absence fails the test loudly."""
+    path = EXAMPLES / name
+    if not path.is_file():
+        pytest.fail(f"missing example scenario {path}")
+    return path
 
 
 @pytest.fixture
@@ -34,7 +44,7 @@ def test_demo_builds_the_database_prints_the_tree_and_plays_a_day(
 def test_import_refuses_a_wrong_grid_with_its_line_and_changes_nothing(
     database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = shared_file("scenarios", "org-example.yaml").read_text(encoding="utf-8")
+    good = fixture_file("org-example.yaml").read_text(encoding="utf-8")
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(good.replace("grid: 红旗村二网格}", "grid: 红旗村九网格}", 1), encoding="utf-8")
     line = next(n for n, text in enumerate(wrong.read_text(encoding="utf-8").splitlines(), 1) if "红旗村九网格" in text)
@@ -63,12 +73,12 @@ def test_parse_reads_json_lines_and_answers_in_order(
 def test_scenario_prints_a_line_per_file_and_a_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "broken.yaml").write_text("title: 坏文件\nsteps: [\n", encoding="utf-8")
     (tmp_path / "failing.yaml").write_text(
-        shared_file("scenarios", "example-05-silence.yaml")
+        example_scenario("example-05-silence.yaml")
         .read_text(encoding="utf-8")
         .replace("  no_reply: true\n- say: 红旗村1组路灯不亮", "  reply: [不会出现的回复]\n- say: 红旗村1组路灯不亮"),
         encoding="utf-8",
     )
-    passing = shared_file("scenarios", "example-01-self-resolved.yaml")
+    passing = example_scenario("example-01-self-resolved.yaml")
 
     status = main(["scenario", str(tmp_path), str(passing)])
 

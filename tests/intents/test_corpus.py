@@ -1,4 +1,4 @@
-"""The acceptance test: the labelled corpus of real-looking group messages (../shared/corpus/dev.jsonl).
+"""The acceptance test: the labelled corpus of real-looking group messages (tests/fixtures/corpus/dev.jsonl).
 
 Each figure is printed (run with -s to see them) and held to the project's bar.
 """
@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gridbot.intents import Catalog, Intent, IntentKind, parse
 from gridbot.storage.catalog_file import load_default_catalog
+from tests.conftest import fixture_file
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev.jsonl"
 FIELD_KEYS = (
     "location",
     "occurred_at",
@@ -47,9 +46,8 @@ class Tally:
 
 
 def _load() -> list[dict[str, Any]]:
-    if not CORPUS.is_file():
-        pytest.fail(f"corpus not found at {CORPUS}: the acceptance test needs ../shared/corpus/dev.jsonl")
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = fixture_file("corpus", "dev.jsonl")
+    return [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _field_ok(key: str, expected: Any, intent: Intent) -> bool:

@@ -15,7 +15,7 @@ from gridbot.storage.importers import import_org_file
 from gridbot.storage.models import Grid, Group, Person, Resident, RoleAssignment
 from gridbot.storage.org_views import org_tree
 from gridbot.storage.yamlfile import ImportFileError
-from tests.conftest import shared_file
+from tests.conftest import fixture_file
 
 MA_TING = '{name: 马婷, userid: mating, mobile: "13900000012", roles: [{role: grid_worker, grid: 红旗村二网格}]}'
 NOW = datetime(2026, 4, 1, 1, 0, tzinfo=UTC)
@@ -23,7 +23,7 @@ LATER = NOW + timedelta(days=30)
 
 
 def example_text() -> str:
-    return shared_file("scenarios", "org-example.yaml").read_text(encoding="utf-8")
+    return fixture_file("org-example.yaml").read_text(encoding="utf-8")
 
 
 def write(tmp_path: Path, content: str, name: str = "org.yaml") -> Path:
