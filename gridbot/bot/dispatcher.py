@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from gridbot.bot import inbox
 from gridbot.bot.messages import IncomingMessage
@@ -20,9 +20,9 @@ from gridbot.notices.outbox import write_notices
 from gridbot.notices.questions import InternalError
 from gridbot.settings import Settings
 from gridbot.storage import org_repo
-from gridbot.storage.catalog_store import ensure_catalog
+from gridbot.storage.catalog_store import current_catalog
 from gridbot.storage.models.events import InboxMessage
-from gridbot.storage.models.org import AuditEntry, Group, Person
+from gridbot.storage.models.org import Group, Person
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ class Dispatcher:
         self.engine = engine
         self.settings = settings
         self.clock = clock
-        self._catalog: tuple[int, Catalog] | None = None
 
     def handle(self, incoming: IncomingMessage) -> Handled:
         """Store, then process. The same message id twice changes nothing the second time."""
@@ -64,14 +63,7 @@ class Dispatcher:
             return None
 
     def catalog(self, session: Session) -> Catalog:
-        """The stored catalog, reloaded only after a catalog import."""
-        version = session.exec(
-            select(func.max(AuditEntry.id)).where(col(AuditEntry.action).in_(["import_catalog"]))
-        ).one()
-        key = version or 0
-        if self._catalog is None or self._catalog[0] != key:
-            self._catalog = (key, ensure_catalog(session, now=self.clock.now()))
-        return self._catalog[1]
+        return current_catalog(session, now=self.clock.now())
 
     def _resolve(self, session: Session, message: InboxMessage) -> tuple[Person | None, Group | None]:
         sender_key = message.payload.get("sender_key", "userid")

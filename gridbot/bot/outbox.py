@@ -1,21 +1,16 @@
-"""Outbox rows as channel-neutral outgoing messages, and the simple delivery loop."""
+"""Outbox rows as channel-neutral outgoing messages (what the sender hands to a channel)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from gridbot.bot.channels.base import Channel, DeliveryError
 from gridbot.bot.messages import OutgoingMessage, ReplyContext
-from gridbot.clock import Clock
 from gridbot.storage.models.events import InboxMessage, OutboxMessage
 from gridbot.storage.models.org import Group
 from gridbot.storage.org_repo import bindings_of
-
-log = logging.getLogger(__name__)
 
 
 def outgoing(
@@ -50,31 +45,13 @@ def outgoing(
     )
 
 
-async def deliver_pending(engine: Engine, channels: Sequence[Channel], clock: Clock) -> int:
-    """Send every pending row once, in order, through the first channel that can reach it.
-
-    A row no channel can reach stays visible as `undeliverable`. (The production sender with rate limits,
-    back-off and row locks builds on this in issue 7.)
-    """
-    sent = 0
+def next_attempt(engine: Engine, after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (after, until] at which a pending row may be sent (a paced or retried one)."""
     with Session(engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(col(OutboxMessage.id))
-        ).all()
-        for row in rows:
-            message = outgoing(session, row)
-            channel = next((c for c in channels if c.can_deliver(message)), None)
-            row.attempts += 1
-            if channel is None:
-                row.state, row.last_error = "undeliverable", "no channel bound to this group"
-            else:
-                try:
-                    await channel.send(message)
-                    row.state, row.sent_at = "sent", clock.now()
-                    sent += 1
-                except DeliveryError as error:
-                    row.last_error = str(error)
-                    row.state = "pending" if error.retry else "failed"
-            session.add(row)
-            session.commit()
-    return sent
+        return session.exec(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.state == "pending",
+                col(OutboxMessage.next_attempt_at) > after,
+                col(OutboxMessage.next_attempt_at) <= until,
+            )
+        ).one()

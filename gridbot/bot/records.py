@@ -13,7 +13,7 @@ from gridbot.governance.services import Governance
 from gridbot.notices.outbox import write_notices
 from gridbot.notices.records import RecordsImported
 from gridbot.settings import Settings
-from gridbot.storage.catalog_store import ensure_catalog
+from gridbot.storage.catalog_store import current_catalog
 from gridbot.storage.database import transaction
 from gridbot.storage.records_file import parse_records
 from gridbot.storage.yamlfile import load_yaml_file
@@ -24,7 +24,7 @@ def import_records_file(engine: Engine, path: Path, *, now: datetime, settings: 
     root = load_yaml_file(path)
     with transaction(engine) as session:
         specs = parse_records(session, root)
-        governance = Governance(session, settings, ensure_catalog(session, now=now))
+        governance = Governance(session, settings, current_catalog(session, now=now))
         outcome = governance.execute(Actor.system(), Place.system(), ImportRecords(tuple(specs)), now)
         write_notices(session, outcome.notices, message=None, reply_group=None, now=now)
     counts = outcome.answer(RecordsImported)

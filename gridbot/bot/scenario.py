@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 from gridbot.bot.channels.simulator import Delivered, SimulatorChannel
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.messages import IncomingMessage
-from gridbot.bot.outbox import deliver_pending
+from gridbot.bot.metrics import Metrics
+from gridbot.bot.outbox import next_attempt
+from gridbot.bot.sender import Sender
 from gridbot.clock import SHANGHAI, SimulatedClock
 from gridbot.governance.lookup import holder_name
 from gridbot.governance.scores import score_of, update_ledger
@@ -94,19 +96,26 @@ class ScenarioPlay:
         self.clock = SimulatedClock(start)
         self.channel = SimulatorChannel()
         self.dispatcher = Dispatcher(engine, settings, self.clock)
+        # The production sender, paced by the simulated clock: a scenario proves what a deployment does.
+        self.sender = Sender(
+            engine, [self.channel], settings, self.clock, Metrics(), monotonic=lambda: self.clock.now().timestamp()
+        )
         self.due = DueWork(engine, settings, since=start)
         self.counter = 0
         self.cursors: dict[str, int] = {}
 
     async def deliver(self) -> None:
-        await deliver_pending(self.engine, [self.channel], self.clock)
+        """Send everything due now, as the server's sender would."""
+        while await self.sender.deliver_batch():
+            pass
 
     async def advance_to(self, target: datetime) -> None:
         """Move the clock, running every scheduled job that falls due meanwhile at its own moment."""
         if target < self.clock.now():
             raise StepFailed(f"时间不能倒退（现在 {self.clock.now():%Y-%m-%d %H:%M}）")
         while True:
-            moment = self.due.next_due(self.clock.now(), target)
+            moments = [self.due.next_due(self.clock.now(), target), next_attempt(self.engine, self.clock.now(), target)]
+            moment = min((m for m in moments if m is not None), default=None)
             if moment is None:
                 break
             self.clock.set(moment)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from gridbot.clock import local
 from gridbot.governance.lookup import grid_worker_ids
@@ -20,7 +20,7 @@ from gridbot.settings import Settings
 from gridbot.storage import org_repo, score_repo
 from gridbot.storage.models.directives import DirectiveTask, TaskStatus
 from gridbot.storage.models.events import Closure, Event, EventStatus
-from gridbot.storage.models.org import Person, Role
+from gridbot.storage.models.org import Person
 from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.models.timing import ScoreEntry
 from gridbot.storage.stats import worker_ratings
@@ -202,24 +202,11 @@ RULE_LABELS = {
 }
 
 
-def _grid_workers(session: Session, town_id: int | None) -> dict[int, str]:
-    """Every active 专职网格员 (of the town, if given) with the name of their grid."""
-    workers: dict[int, str] = {}
-    for person in session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all():
-        assert person.id is not None
-        for role in org_repo.current_roles(session, person.id):
-            if role.role == Role.GRID_WORKER and role.grid_id is not None:
-                grid = org_repo.grid(session, role.grid_id)
-                if town_id is None or org_repo.village(session, grid.village_id).town_id == town_id:
-                    workers.setdefault(person.id, grid.name)
-    return workers
-
-
 def ranking(session: Session, month: str, *, town_id: int | None = None) -> list[RankRow]:
     """Every 专职网格员 (of the town, if given) ranked by the month's score; ties share a rank."""
     period = month_of(month)
     rated = worker_ratings(session, start=period.start, end=period.end)
-    workers = _grid_workers(session, town_id)
+    workers = org_repo.grid_workers(session, town_id=town_id)
     details: dict[int, dict[str, float]] = {pid: {} for pid in workers}
     for row in score_repo.entries_of_month(session, month):
         if row.person_id in details:

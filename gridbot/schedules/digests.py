@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
-
-from sqlmodel import col, select
 
 from gridbot.governance.context import Context
 from gridbot.governance.scores import ranking
@@ -14,7 +11,7 @@ from gridbot.notices.digests import Digest, Ranking
 from gridbot.periods import Period
 from gridbot.schedules.charts import sector_chart
 from gridbot.storage import org_repo
-from gridbot.storage.models.org import District, Group, GroupKind, Town
+from gridbot.storage.models.org import GroupKind
 from gridbot.storage.stats import DigestFigures, digest_figures
 
 log = logging.getLogger(__name__)
@@ -22,42 +19,28 @@ log = logging.getLogger(__name__)
 DIGEST_NAMES = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 
 
-def leaders_groups(ctx: Context) -> list[tuple[Group, set[int], str]]:
-    """Each leaders group with the towns it covers and the name of its place."""
-    found: list[tuple[Group, set[int], str]] = []
-    groups = ctx.session.exec(
-        select(Group)
-        .where(col(Group.kind).in_([GroupKind.TOWN_LEADERS, GroupKind.DISTRICT_LEADERS]), col(Group.active))
-        .order_by(col(Group.id))
-    ).all()
-    for group in groups:
-        if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
-            found.append((group, {group.town_id}, org_repo.town(ctx.session, group.town_id).name))
-        elif group.district_id is not None:
-            towns = ctx.session.exec(select(Town).where(Town.district_id == group.district_id, col(Town.active))).all()
-            district = ctx.session.get(District, group.district_id)
-            found.append((group, {t.id for t in towns if t.id is not None}, district.name if district else ""))
-    return found
-
-
-def figures_params(figures: DigestFigures) -> dict[str, Any]:
-    return {
-        "created": figures.created,
-        "by_level": dict(figures.by_level),
-        "by_sector": figures.by_sector.most_common(),
-        "closed": figures.closed,
-        "shares": {level: figures.share(level) for level in (1, 2, 3)},
-        "warnings": (figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
-        "flags": {name: dict(flags) for name, flags in figures.flags_by_department.items()},
-        "open_overdue": figures.open_overdue,
-        "directives": figures.directives,
-        "silent_grids": figures.silent_grids,
-    }
+def digest_notice(figures: DigestFigures, *, name: str, place: str, period: str, chart: str | None) -> Digest:
+    return Digest(
+        name=name,
+        place=place,
+        period=period,
+        created=figures.created,
+        by_level=dict(figures.by_level),
+        by_sector=figures.by_sector.most_common(),
+        closed=figures.closed,
+        shares={level: figures.share(level) for level in (1, 2, 3)},
+        warnings=(figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
+        flags={department: dict(flags) for department, flags in figures.flags_by_department.items()},
+        open_overdue=figures.open_overdue,
+        directives=figures.directives,
+        silent_grids=figures.silent_grids,
+        image=chart,
+    )
 
 
 def send_digest(ctx: Context, kind: str, period: Period) -> None:
     silent_since = period.end - timedelta(days=ctx.settings.silent_grid_days)
-    for group, town_ids, place in leaders_groups(ctx):
+    for group, town_ids, place in org_repo.leaders_groups(ctx.session):
         figures = digest_figures(
             ctx.session,
             town_ids=town_ids,
@@ -69,13 +52,13 @@ def send_digest(ctx: Context, kind: str, period: Period) -> None:
         chart = sector_chart(f"{place}{period.label}事件（按大类）", figures.by_sector)
         ctx.post(
             group,
-            Digest(name=DIGEST_NAMES[kind], place=place, period=period.label, image=chart, **figures_params(figures)),
+            digest_notice(figures, name=DIGEST_NAMES[kind], place=place, period=period.label, chart=chart),
         )
 
 
 def send_ranking(ctx: Context, period: Period) -> None:
     """排名: posted on the 1st to each town's leaders and center groups (and the district's, for all towns)."""
-    for group, town_ids, place in leaders_groups(ctx):
+    for group, town_ids, place in org_repo.leaders_groups(ctx.session):
         rows = [row for town_id in sorted(town_ids) for row in ranking(ctx.session, period.key, town_id=town_id)]
         rows.sort(key=lambda r: (-r.score, r.name))
         lines = _ranked([(r.name, r.grid, r.score) for r in rows])

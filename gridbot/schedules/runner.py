@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from gridbot.clock import SHANGHAI
 from gridbot.governance import timing
@@ -23,7 +23,8 @@ from gridbot.notices.outbox import write_notices
 from gridbot.periods import Period, schedule
 from gridbot.schedules.digests import send_digest, send_ranking
 from gridbot.settings import Settings
-from gridbot.storage.catalog_store import ensure_catalog
+from gridbot.storage import timing_repo
+from gridbot.storage.catalog_store import current_catalog
 from gridbot.storage.models.timing import JobRun
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,11 @@ class DueWork:
         return found
 
     def _context(self, session: Session, moment: datetime) -> Context:
-        governance = Governance(session, self.settings, ensure_catalog(session, now=moment))
+        governance = Governance(session, self.settings, current_catalog(session, now=moment))
         return governance.context(Actor.system(), Place.system(), moment)
 
     def _last_run(self, session: Session) -> datetime | None:
-        row = session.exec(select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])).first()
+        row = timing_repo.job_run(session, *LAST_RUN)
         return row.ran_at if row is not None else self._since
 
     def next_due(self, after: datetime, until: datetime) -> datetime | None:
@@ -68,7 +69,7 @@ class DueWork:
         with Session(self.engine, expire_on_commit=False) as session:
             ctx = self._context(session, moment)
             since = self._last_run(session) or moment
-            done = {(r.job, r.period) for r in session.exec(select(JobRun)).all()}
+            done = timing_repo.jobs_done(session)
             latest: dict[str, tuple[datetime, Period]] = {}
             for job, scheduled, period in self._periodic(since, moment):
                 latest[job] = (scheduled, period)  # catch up once: only the latest period of each job
@@ -88,7 +89,7 @@ class DueWork:
         log.info("due work ran at %s", moment.astimezone(SHANGHAI).isoformat())
 
     def _remember(self, session: Session, moment: datetime) -> None:
-        row = session.exec(select(JobRun).where(JobRun.job == LAST_RUN[0], JobRun.period == LAST_RUN[1])).first()
+        row = timing_repo.job_run(session, *LAST_RUN)
         if row is None:
             row = JobRun(job=LAST_RUN[0], period=LAST_RUN[1], ran_at=moment)
         elif moment > row.ran_at:

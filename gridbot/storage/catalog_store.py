@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from gridbot.intents.catalog import Catalog, CatalogItem, ClosureStandard, Sector
@@ -112,3 +114,20 @@ def ensure_catalog(session: Session, *, now: datetime) -> Catalog:
     if session.exec(select(CatalogSectorRow)).first() is None:
         save_catalog(session, load_default_catalog(), now=now, actor="default")
     return load_catalog(session)
+
+
+# One catalog per store in this process, read again only after a catalog import (its audit entry is the version).
+_CACHE: weakref.WeakKeyDictionary[Engine, tuple[int, Catalog]] = weakref.WeakKeyDictionary()
+
+
+def current_catalog(session: Session, *, now: datetime) -> Catalog:
+    """The store's catalog, loaded once per process and again only when an import changed it."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    version = session.exec(select(func.max(AuditEntry.id)).where(AuditEntry.action == "import_catalog")).one() or 0
+    cached = _CACHE.get(engine)
+    if cached is None or cached[0] != version or version == 0:
+        catalog = ensure_catalog(session, now=now)
+        version = session.exec(select(func.max(AuditEntry.id)).where(AuditEntry.action == "import_catalog")).one() or 0
+        _CACHE[engine] = cached = (version, catalog)
+    return cached[1]

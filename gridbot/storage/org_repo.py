@@ -174,3 +174,34 @@ def village_by_name(session: Session, name: str) -> Village | None:
 
 def towns_of_district(session: Session, district_id: int) -> list[Town]:
     return list(session.exec(select(Town).where(Town.district_id == district_id, col(Town.active))).all())
+
+
+def leaders_groups(session: Session) -> list[tuple[Group, set[int], str]]:
+    """Each leaders group with the towns it covers and the name of its place."""
+    found: list[tuple[Group, set[int], str]] = []
+    groups = session.exec(
+        select(Group)
+        .where(col(Group.kind).in_([GroupKind.TOWN_LEADERS, GroupKind.DISTRICT_LEADERS]), col(Group.active))
+        .order_by(col(Group.id))
+    ).all()
+    for group in groups:
+        if group.kind == GroupKind.TOWN_LEADERS and group.town_id is not None:
+            found.append((group, {group.town_id}, town(session, group.town_id).name))
+        elif group.district_id is not None:
+            towns = towns_of_district(session, group.district_id)
+            district = session.get(District, group.district_id)
+            found.append((group, {t.id for t in towns if t.id is not None}, district.name if district else ""))
+    return found
+
+
+def grid_workers(session: Session, *, town_id: int | None = None) -> dict[int, str]:
+    """Every active 专职网格员 (of the town, if given) with the name of their grid."""
+    workers: dict[int, str] = {}
+    for person in session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all():
+        assert person.id is not None
+        for role in current_roles(session, person.id):
+            if role.role == Role.GRID_WORKER and role.grid_id is not None:
+                found = grid(session, role.grid_id)
+                if town_id is None or village(session, found.village_id).town_id == town_id:
+                    workers.setdefault(person.id, found.name)
+    return workers

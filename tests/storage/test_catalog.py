@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from gridbot.intents.catalog import SECTOR_NAMES, ClosureStandard
 from gridbot.storage.catalog_file import catalog_to_plain, load_catalog_file, load_default_catalog
-from gridbot.storage.catalog_store import ensure_catalog, load_catalog
+from gridbot.storage.catalog_store import current_catalog, ensure_catalog, load_catalog
 from gridbot.storage.importers import import_catalog_file
 from gridbot.storage.org_views import catalog_table
 from gridbot.storage.yamlfile import ImportFileError
@@ -79,6 +79,20 @@ def test_an_item_left_out_is_deactivated(engine: Engine, tmp_path: Path) -> None
     assert changes == {"停用小类": 1}
     with Session(engine) as session:
         assert load_catalog(session).item(dropped["code"]) is None
+
+
+def test_the_catalog_is_read_once_per_process_and_again_after_an_import(engine: Engine, tmp_path: Path) -> None:
+    with Session(engine) as session:
+        first = current_catalog(session, now=NOW)
+        session.commit()
+    with Session(engine) as session:
+        assert current_catalog(session, now=NOW) is first  # the same object: not read from the store again
+    plain = catalog_to_plain(load_default_catalog())
+    dropped = plain["sectors"][0]["items"].pop()  # type: ignore[index]
+    import_catalog_file(engine, write_catalog(tmp_path, plain), now=NOW)
+    with Session(engine) as session:
+        after = current_catalog(session, now=NOW)
+    assert after is not first and after.item(dropped["code"]) is None
 
 
 def _broken(mutate: str) -> dict[str, object]:
