@@ -37,10 +37,14 @@ from gridbot.notices.flow import (
 )
 from gridbot.notices.questions import NoPermission, WrongPlace
 from gridbot.storage import directive_repo, org_repo
-from gridbot.storage.models.directives import Directive, DirectiveStatus, DirectiveTask, TaskStatus
+from gridbot.storage.models.directives import (
+    TASK_STATUS_LABELS,
+    Directive,
+    DirectiveStatus,
+    DirectiveTask,
+    TaskStatus,
+)
 from gridbot.storage.models.events import Closure, Event, HolderKind, PendingQuestion
-
-TASK_LABELS = {TaskStatus.DISPATCHED: "未收到", TaskStatus.ACKNOWLEDGED: "已收到", TaskStatus.DONE: "已完成"}
 
 
 def dispatch(ctx: Context, directive: Directive) -> None:
@@ -240,7 +244,7 @@ def approve_extensions(ctx: Context, directive: Directive) -> None:
 def progress_lines(ctx: Context, directive_id: int) -> list[str]:
     """Each grid's task as one line: 东村第一网格：已完成（已入户宣传45户）."""
     return [
-        f"{org_repo.grid(ctx.session, t.grid_id).name}：{TASK_LABELS[TaskStatus(t.status)]}"
+        f"{org_repo.grid(ctx.session, t.grid_id).name}：{TASK_STATUS_LABELS[TaskStatus(t.status)]}"
         + (f"（{t.result}）" if t.result else "")
         for t in directive_repo.tasks_of(ctx.session, directive_id)
     ]

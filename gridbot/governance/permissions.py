@@ -229,8 +229,8 @@ GRID_FORCES = (Role.GRID_WORKER, Role.PART_TIME, Role.FRONTLINE, Role.GRID_CHIEF
 EVERY_ROLE = tuple(Role)
 
 
-def _grid_forces(where: Relation) -> tuple[tuple[Role, Relation], ...]:
-    return tuple((role, where) for role in GRID_FORCES)
+def _grid_forces(where: Relation, *, but: tuple[Role, ...] = ()) -> tuple[tuple[Role, Relation], ...]:
+    return tuple((role, where) for role in GRID_FORCES if role not in but)
 
 
 DEPARTMENT_MEMBERS = (
@@ -266,7 +266,10 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
     Action.EVENT_VERIFY: _grants((Role.SEAT, in_holding_center_group)),
     Action.EVENT_VERIFY_WARNING: _grants(*CENTER_SEATS),
     Action.EVENT_ESCALATE_DISTRICT: _grants((Role.SEAT, in_town_center_group)),
-    Action.EVENT_CORRECT: _grants((Role.GRID_WORKER, in_grid_group), *_grid_forces(in_grid_group_own_report)),
+    # Reporters correct their reports; the grid's 专职网格员 (the hub of the grid) corrects any report there.
+    Action.EVENT_CORRECT: _grants(
+        (Role.GRID_WORKER, in_grid_group), *_grid_forces(in_grid_group_own_report, but=(Role.GRID_WORKER,))
+    ),
     Action.EVENT_WITHDRAW: _grants(*_grid_forces(in_grid_group_own_report)),
     Action.EVENT_CHECK: _grants(*CENTER_SEATS),
     Action.EVENT_RATE: _grants(*_grid_forces(in_grid_group), *CENTER_SEATS, *DEPARTMENT_MEMBERS),

@@ -14,7 +14,13 @@ from gridbot.notices.directives import DirectiveReport
 from gridbot.notices.queries import EventReport, Help, HistoryLine, Todo, TodoItem
 from gridbot.notices.questions import NoPermission
 from gridbot.storage import directive_repo, event_repo, org_repo
-from gridbot.storage.models.directives import DIRECTIVE_STATUS_LABELS, Directive, DirectiveStatus, TaskStatus
+from gridbot.storage.models.directives import (
+    DIRECTIVE_STATUS_LABELS,
+    TASK_STATUS_LABELS,
+    Directive,
+    DirectiveStatus,
+    TaskStatus,
+)
 from gridbot.storage.models.events import STATUS_LABELS, Event, EventStatus
 from gridbot.storage.models.org import Role
 
@@ -86,7 +92,7 @@ def _task_lines(ctx: Context) -> list[str]:
     for task in directive_repo.open_tasks_of_grids(ctx.session, grid_ids):
         directive = ctx.session.get(Directive, task.directive_id)
         if directive is not None:
-            lines.append(f"{directive.ref} {directive.title}（{directive_tasks.TASK_LABELS[TaskStatus(task.status)]}）")
+            lines.append(f"{directive.ref} {directive.title}（{TASK_STATUS_LABELS[TaskStatus(task.status)]}）")
     return lines
 
 

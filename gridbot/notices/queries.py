@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "task_done": "完成",
     "flag": "标记",
     "reminder": "提醒",
+    "import": "外部记录摸排",
 }
 
 

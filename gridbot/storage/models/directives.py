@@ -33,6 +33,9 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
+TASK_STATUS_LABELS = {TaskStatus.DISPATCHED: "未收到", TaskStatus.ACKNOWLEDGED: "已收到", TaskStatus.DONE: "已完成"}
+
+
 class Directive(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     department_id: int = Field(foreign_key="department.id")
