@@ -9,7 +9,7 @@ from gridbot.governance.handlers import handles
 from gridbot.governance.history import change
 from gridbot.governance.machines import EVENT
 from gridbot.governance.permissions import Action, Grant, in_grid_group
-from gridbot.governance.refusals import refuse_status, require
+from gridbot.governance.refusals import refusal, refuse_status, require
 from gridbot.notices.corrections import (
     AlreadyRated,
     CheckFailed,
@@ -19,7 +19,6 @@ from gridbot.notices.corrections import (
     Rated,
     RateNeedsVerdict,
 )
-from gridbot.notices.questions import NoPermission
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Rating
 from gridbot.storage.models.org import Role
@@ -30,7 +29,7 @@ RATING_VERDICTS = ("满意", "基本满意", "不满意")
 @handles(Check)
 def check(ctx: Context, command: Check) -> None:
     event = command.event
-    if not require(ctx, Action.EVENT_CHECK, scopes.of_event(ctx.session, event), NoPermission(f"抽查 {event.ref}")):
+    if not require(ctx, Action.EVENT_CHECK, scopes.of_event(ctx.session, event), f"抽查 {event.ref}", ref=event.ref):
         return
     if command.qualified is None:
         ctx.reply(CheckNeedsVerdict(ref=event.ref))
@@ -71,7 +70,7 @@ def rate(ctx: Context, command: Rate) -> None:
     scope = scopes.of_event(ctx.session, event)
     grant = ctx.grant(Action.EVENT_RATE, scope)
     if grant is None:
-        ctx.reply(NoPermission(f"评价 {event.ref}"))
+        ctx.reply(refusal(ctx, Action.EVENT_RATE, scope, f"评价 {event.ref}", ref=event.ref))
         return
     earlier = event_repo.rating_by(ctx.session, event.id, ctx.actor.id)
     if earlier is not None:

@@ -15,7 +15,6 @@ from gridbot.governance.refusals import refuse_status, require
 from gridbot.governance.reports import best_item
 from gridbot.notices.corrections import CategoryUnknown, Corrected, CorrectNeedsField, Withdrawn
 from gridbot.notices.flow import ClosedSelf
-from gridbot.notices.questions import NoPermission
 from gridbot.storage.models.events import Closure, Event, EventStatus
 
 
@@ -59,8 +58,8 @@ def _updates(ctx: Context, event: Event, correction: Correction) -> dict[str, An
 def correct(ctx: Context, command: Correct) -> None:
     # Reporters correct their reports; the grid's 专职网格员 (the hub of the grid) may correct any report there.
     event = command.event
-    refusal = NoPermission(f"更正 {event.ref}（只有上报人和本网格专职网格员可以更正）")
-    if not require(ctx, Action.EVENT_CORRECT, scopes.of_event(ctx.session, event), refusal):
+    refusal = f"更正 {event.ref}（只有上报人和本网格专职网格员可以更正）"
+    if not require(ctx, Action.EVENT_CORRECT, scopes.of_event(ctx.session, event), refusal, ref=event.ref):
         return
     if not EVENT.allows(event, "correct"):
         refuse_status(ctx, event, "更正")
@@ -82,8 +81,8 @@ def correct(ctx: Context, command: Correct) -> None:
 @handles(Withdraw)
 def withdraw(ctx: Context, command: Withdraw) -> None:
     event = command.event
-    refusal = NoPermission(f"撤回 {event.ref}（只能撤回自己上报的事件）")
-    if not require(ctx, Action.EVENT_WITHDRAW, scopes.of_event(ctx.session, event), refusal):
+    refusal = f"撤回 {event.ref}（只能撤回自己上报的事件）"
+    if not require(ctx, Action.EVENT_WITHDRAW, scopes.of_event(ctx.session, event), refusal, ref=event.ref):
         return
     if not EVENT.allows(event, "withdraw"):
         refuse_status(ctx, event, "撤回")

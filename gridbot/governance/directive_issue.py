@@ -20,7 +20,6 @@ from gridbot.notices.directives import (
     DirectiveSubmitted,
     WrongPlaceDirective,
 )
-from gridbot.notices.questions import NoPermission
 from gridbot.storage import org_repo
 from gridbot.storage.models.directives import Directive
 from gridbot.storage.models.org import Department, District, Grid, Group, GroupKind, Town
@@ -213,8 +212,7 @@ def issue(ctx: Context, command: IssueDirective) -> None:
         return
     assert ctx.place.department_id is not None
     department = org_repo.department(ctx.session, ctx.place.department_id)
-    refusal = NoPermission("以本部门名义下发指令")
-    if not require(ctx, Action.DIRECTIVE_ISSUE, scopes.of_department(department), refusal):
+    if not require(ctx, Action.DIRECTIVE_ISSUE, scopes.of_department(department), "以本部门名义下发指令"):
         return
     draft = command.draft
     missing = _missing_field(draft)

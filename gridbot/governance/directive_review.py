@@ -10,7 +10,7 @@ from gridbot.governance.directive_issue import brief, center, issuer_group
 from gridbot.governance.handlers import handles
 from gridbot.governance.history import directive_change
 from gridbot.governance.permissions import Action
-from gridbot.governance.refusals import refuse_directive_status, require
+from gridbot.governance.refusals import refusal, refuse_directive_status, require
 from gridbot.notices.directives import (
     DirectiveApprovedIssuer,
     DirectiveApprovedNext,
@@ -19,7 +19,6 @@ from gridbot.notices.directives import (
     DirectiveReturned,
     DirectiveReturnNeedsReason,
 )
-from gridbot.notices.questions import NoPermission
 from gridbot.storage.models.directives import Directive, DirectiveStatus
 from gridbot.storage.models.org import Role
 
@@ -45,11 +44,11 @@ def approve(ctx: Context, command: ApproveDirective) -> None:
         if _might_review(ctx, directive):
             refuse_directive_status(ctx, directive, "审核")
         else:
-            ctx.reply(NoPermission(f"审核 {directive.ref}"))
+            ctx.reply(refusal(ctx, Action.DIRECTIVE_REVIEW, scope, f"审核 {directive.ref}", ref=directive.ref))
         return
     reviewing = _reviewing(ctx, directive)
     if not require(
-        ctx, Action.DIRECTIVE_REVIEW, scope, NoPermission(f"审核 {directive.ref}（应由{reviewing}网格中心审核）")
+        ctx, Action.DIRECTIVE_REVIEW, scope, f"审核 {directive.ref}（应由{reviewing}网格中心审核）", ref=directive.ref
     ):
         return
     directive.reviewers = [*directive.reviewers, reviewing]
@@ -82,7 +81,7 @@ def return_directive(ctx: Context, command: ReturnDirective) -> None:
         refuse_directive_status(ctx, directive, "退回")
         return
     scope = scopes.of_directive(ctx.session, directive)
-    if not require(ctx, Action.DIRECTIVE_REVIEW, scope, NoPermission(f"退回 {directive.ref}")):
+    if not require(ctx, Action.DIRECTIVE_REVIEW, scope, f"退回 {directive.ref}", ref=directive.ref):
         return
     if not command.reason:
         ctx.reply(DirectiveReturnNeedsReason(ref=directive.ref))

@@ -35,7 +35,7 @@ from gridbot.notices.flow import (
     ProgressNeedsText,
     ProgressRecorded,
 )
-from gridbot.notices.questions import NoPermission, WrongPlace
+from gridbot.notices.questions import WrongPlace
 from gridbot.storage import directive_repo, org_repo
 from gridbot.storage.models.directives import (
     TASK_STATUS_LABELS,
@@ -99,7 +99,7 @@ def _open_task(ctx: Context, directive: Directive, action: Action, status_word: 
     if not ctx.place.is_grid or ctx.place.grid_id is None:
         ctx.reply(WrongPlace(action=what))
         return None
-    if not require(ctx, action, scopes.of_grid(ctx.session, ctx.place.grid_id), NoPermission(what)):
+    if not require(ctx, action, scopes.of_grid(ctx.session, ctx.place.grid_id), what, ref=directive.ref):
         return None
     assert directive.id is not None
     task = directive_repo.task_for_grid(ctx.session, directive.id, ctx.place.grid_id)

@@ -28,7 +28,7 @@ from gridbot.governance.history import change, close
 from gridbot.governance.machines import EVENT
 from gridbot.governance.permissions import Action
 from gridbot.governance.queue import enter_center_queue
-from gridbot.governance.refusals import refuse_status, require
+from gridbot.governance.refusals import refusal, refuse_status, require
 from gridbot.notices.flow import (
     Accepted,
     AcceptedCoordination,
@@ -60,13 +60,13 @@ from gridbot.notices.flow import (
     Returned,
     ReturnedToCenter,
     ReturnNeedsReason,
+    SupplementRecorded,
     VerifiedClosed,
     VerifyFailed,
     VerifyNeedsVerdict,
     WarningAlreadyVerified,
     WarningVerified,
 )
-from gridbot.notices.questions import NoPermission
 from gridbot.storage import org_repo
 from gridbot.storage.models.events import Closure, Event, HolderKind
 from gridbot.storage.models.org import Department, Role
@@ -97,7 +97,7 @@ def send_to_center(ctx: Context, event: Event, *, note: str) -> None:
 def escalate(ctx: Context, command: Escalate) -> None:
     event = command.event
     if not require(
-        ctx, Action.EVENT_ESCALATE, scopes.of_event(ctx.session, event), NoPermission(f"把 {event.ref} 上报中心")
+        ctx, Action.EVENT_ESCALATE, scopes.of_event(ctx.session, event), f"把 {event.ref} 上报中心", ref=event.ref
     ):
         return
     if not EVENT.allows(event, "escalate"):
@@ -159,7 +159,7 @@ def _district_takes_it(ctx: Context, event: Event) -> bool:
 def dispatch(ctx: Context, command: Dispatch) -> None:
     event = command.event
     if not require(
-        ctx, Action.EVENT_DISPATCH, scopes.of_event(ctx.session, event), NoPermission(f"给 {event.ref} 派单")
+        ctx, Action.EVENT_DISPATCH, scopes.of_event(ctx.session, event), f"给 {event.ref} 派单", ref=event.ref
     ):
         return
     if not EVENT.allows(event, "dispatch"):
@@ -205,7 +205,7 @@ def _department_may_act(ctx: Context, event: Event, action: Action, status_word:
     if event.department_id is None and acts_for_a_department_here:
         refuse_status(ctx, event, status_word)
     else:
-        ctx.reply(NoPermission(what))
+        ctx.reply(refusal(ctx, action, scopes.of_event(ctx.session, event), what, ref=event.ref))
     return False
 
 
@@ -261,11 +261,30 @@ def return_event(ctx: Context, command: Return) -> None:
     ctx.reply(Returned(ref=event.ref))
 
 
+def _supplement(ctx: Context, event: Event, text: str, *, result: bool) -> bool:
+    """On an event closed as it entered coordination, the department's progress and results are supplements
+    (recorded, no status change). True when the command was taken as one (answered)."""
+    if not EVENT.allows(event, "supplement") or not ctx.permits(
+        Action.EVENT_RESOLVE, scopes.of_event(ctx.session, event)
+    ):
+        return False
+    if not text:
+        ctx.reply((ResolveNeedsText if result else ProgressNeedsText)(ref=event.ref))
+        return True
+    change(ctx, event, "supplement", note=text, **({"after": text} if result else {}))
+    ctx.reply(SupplementRecorded(ref=event.ref))
+    who = lookup.department_name(ctx.session, event.department_id) or ctx.actor.name
+    ctx.post(lookup.grid_group(ctx.session, event.grid_id), ProgressPosted(ref=event.ref, who=who, content=text))
+    return True
+
+
 @handles(Progress)
 def progress(ctx: Context, command: Progress) -> None:
     event = command.event
+    if _supplement(ctx, event, command.text, result=False):
+        return
     if not require(
-        ctx, Action.EVENT_PROGRESS, scopes.of_event(ctx.session, event), NoPermission(f"反馈 {event.ref} 的进展")
+        ctx, Action.EVENT_PROGRESS, scopes.of_event(ctx.session, event), f"反馈 {event.ref} 的进展", ref=event.ref
     ):
         return
     if not EVENT.allows(event, "progress"):
@@ -287,7 +306,7 @@ def coordinate(ctx: Context, command: Coordinate) -> None:
     """协调 E12 at level 1: coordination items close as they enter coordination."""
     event = command.event
     if not require(
-        ctx, Action.EVENT_COORDINATE, scopes.of_event(ctx.session, event), NoPermission(f"协调 {event.ref}")
+        ctx, Action.EVENT_COORDINATE, scopes.of_event(ctx.session, event), f"协调 {event.ref}", ref=event.ref
     ):
         return
     if not EVENT.allows(event, "coordination"):
@@ -305,8 +324,8 @@ def coordinate(ctx: Context, command: Coordinate) -> None:
 def close_in_grid(ctx: Context, command: CloseInGrid) -> None:
     """办结 E12 by the grid: closes an open level-1 event (closure self); the 处置后 text is required."""
     event = command.event
-    refusal = NoPermission(f"办结 {event.ref}（一级事件由本网格专职网格员办结）")
-    if not require(ctx, Action.EVENT_CLOSE_IN_GRID, scopes.of_event(ctx.session, event), refusal):
+    refusal = f"办结 {event.ref}（一级事件由本网格专职网格员办结）"
+    if not require(ctx, Action.EVENT_CLOSE_IN_GRID, scopes.of_event(ctx.session, event), refusal, ref=event.ref):
         return
     if not EVENT.allows(event, "self_resolve"):
         refuse_status(ctx, event, "办结")
@@ -321,6 +340,8 @@ def close_in_grid(ctx: Context, command: CloseInGrid) -> None:
 @handles(Resolve)
 def resolve(ctx: Context, command: Resolve) -> None:
     event = command.event
+    if _supplement(ctx, event, command.result, result=True):
+        return
     if not _department_may_act(ctx, event, Action.EVENT_RESOLVE, "办结", f"办结 {event.ref}"):
         return
     if not EVENT.allows(event, "resolve"):
@@ -342,7 +363,7 @@ def resolve(ctx: Context, command: Resolve) -> None:
 @handles(Verify)
 def verify(ctx: Context, command: Verify) -> None:
     event = command.event
-    if not require(ctx, Action.EVENT_VERIFY, scopes.of_event(ctx.session, event), NoPermission(f"核查 {event.ref}")):
+    if not require(ctx, Action.EVENT_VERIFY, scopes.of_event(ctx.session, event), f"核查 {event.ref}", ref=event.ref):
         return
     if command.passed is None:
         ctx.reply(VerifyNeedsVerdict(ref=event.ref))
@@ -371,7 +392,7 @@ def verify(ctx: Context, command: Verify) -> None:
 def verify_warning(ctx: Context, command: VerifyWarning) -> None:
     event = command.event
     if not require(
-        ctx, Action.EVENT_VERIFY_WARNING, scopes.of_event(ctx.session, event), NoPermission(f"核实 {event.ref}")
+        ctx, Action.EVENT_VERIFY_WARNING, scopes.of_event(ctx.session, event), f"核实 {event.ref}", ref=event.ref
     ):
         return
     if not event.warning:
@@ -403,8 +424,8 @@ def verify_warning(ctx: Context, command: VerifyWarning) -> None:
 @handles(EscalateDistrict)
 def escalate_district(ctx: Context, command: EscalateDistrict) -> None:
     event = command.event
-    refusal = NoPermission(f"把 {event.ref} 上报新区")
-    if not require(ctx, Action.EVENT_ESCALATE_DISTRICT, scopes.of_event(ctx.session, event), refusal):
+    refusal = f"把 {event.ref} 上报新区"
+    if not require(ctx, Action.EVENT_ESCALATE_DISTRICT, scopes.of_event(ctx.session, event), refusal, ref=event.ref):
         return
     if not EVENT.allows(event, "escalate_district"):
         refuse_status(ctx, event, "上报新区")
@@ -445,8 +466,8 @@ def request_extension(ctx: Context, command: RequestExtension) -> None:
 @handles(ApproveExtension)
 def approve_extension(ctx: Context, command: ApproveExtension) -> None:
     event = command.event
-    refusal = NoPermission(f"批准 {event.ref} 延期")
-    if not require(ctx, Action.EVENT_APPROVE_EXTENSION, scopes.of_event(ctx.session, event), refusal):
+    refusal = f"批准 {event.ref} 延期"
+    if not require(ctx, Action.EVENT_APPROVE_EXTENSION, scopes.of_event(ctx.session, event), refusal, ref=event.ref):
         return
     hours = event.extension_requested_hours
     if not hours or not EVENT.allows(event, "extension_approved"):

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from gridbot.intents.catalog import Catalog, CatalogItem, ClosureStandard
 from gridbot.storage import org_repo
+from gridbot.storage.models.directives import DirectiveTask
 from gridbot.storage.models.events import Event, HolderKind
 from gridbot.storage.models.org import Group, GroupKind, Person, Role
 
@@ -108,3 +109,12 @@ def person_name(session: Session, person_id: int | None) -> str:
         return "系统"
     person = session.get(Person, person_id)
     return person.name if person is not None else "未知"
+
+
+def shown_ref(session: Session, event: Event) -> str:
+    """The reference people know the event by: a directive task's event is its directive (D3), not an E-number."""
+    if event.directive_task_id is not None:
+        task = session.get(DirectiveTask, event.directive_task_id)
+        if task is not None:
+            return f"D{task.directive_id}"
+    return event.ref

@@ -79,6 +79,10 @@ def _below_district(event: Any) -> bool:
     return bool(event.level < 3)
 
 
+def _closed_on_coordination(event: Any) -> bool:
+    return bool(event.closure == "coordination")
+
+
 EVENT = Machine(
     "event",
     [
@@ -106,6 +110,8 @@ EVENT = Machine(
         _t("check_pass", [E.CLOSED]),
         _t("check_fail", [E.CLOSED], E.DELETED),
         _t("progress", NOT_FINAL),
+        # Closed on entering coordination, the matter still goes on: the department adds what it did.
+        _t("supplement", [E.CLOSED], None, _closed_on_coordination, "按协调办结的事件"),
         _t("rate", ANY_EVENT),
         _t("photo", ANY_EVENT),
         _t("location", ANY_EVENT),

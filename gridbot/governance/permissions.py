@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gridbot.governance.actors import SYSTEM, Actor, Place, PlaceKind
-from gridbot.storage.models.org import Role, RoleAssignment
+from gridbot.storage.models.org import ROLE_LABELS, Role, RoleAssignment
 
 
 class Action(StrEnum):
@@ -251,7 +251,7 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
     Action.EVENT_REPORT: _grants(*_grid_forces(in_grid_group)),
     Action.EVENT_WARN: _grants((Role.GRID_WORKER, in_grid_group)),
     Action.EVENT_CHOOSE_CATEGORY: _grants(*_grid_forces(in_grid_group_own_report)),
-    Action.EVENT_ATTACH: _grants(*_grid_forces(in_grid_group)),
+    Action.EVENT_ATTACH: _grants(*_grid_forces(in_grid_group), *DEPARTMENT_MEMBERS),
     Action.EVENT_ESCALATE: _grants(*_grid_forces(in_grid_group)),
     # 小事不出网格 runs through the 专职网格员: only they close a level-1 event (协调 or 办结).
     Action.EVENT_COORDINATE: _grants((Role.GRID_WORKER, in_grid_group)),
@@ -300,3 +300,21 @@ def grant_for(actor: Actor, place: Place, action: Action, scope: Scope) -> Grant
 
 def allows(actor: Actor, place: Place, action: Action, scope: Scope) -> bool:
     return grant_for(actor, place, action, scope) is not None
+
+
+def describe(action: Action) -> str:
+    """Who may, where, in words: "经办中心群的网格中心坐席"; the grid forces together as 网格力量."""
+    by_place: dict[str, list[str]] = {}
+    for grant in PERMISSIONS.get(action, ()):
+        if grant.role == SYSTEM:
+            continue
+        label = ROLE_LABELS[Role(grant.role)]
+        by_place.setdefault(grant.label, [])
+        if label not in by_place[grant.label]:
+            by_place[grant.label].append(label)
+    forces = [ROLE_LABELS[r] for r in GRID_FORCES]
+    parts = []
+    for place, roles in by_place.items():
+        named = "网格员、网格长等网格力量" if set(forces) <= set(roles) else "、".join(roles)
+        parts.append(f"{place}的{named}")
+    return "；".join(parts) or "系统"

@@ -12,7 +12,6 @@ from gridbot.governance.handlers import handles
 from gridbot.governance.history import create
 from gridbot.governance.permissions import Action, Scope
 from gridbot.governance.refusals import require
-from gridbot.notices.questions import NoPermission
 from gridbot.notices.records import InvestigationTask, RecordsImported
 from gridbot.storage import event_repo, org_repo
 from gridbot.storage.models.events import Event
@@ -28,7 +27,7 @@ def _warned_before(ctx: Context, record: RecordSpec) -> bool:
 @handles(ImportRecords)
 def import_records(ctx: Context, command: ImportRecords) -> None:
     """Store new records (known external refs are skipped); the answer counts them and the missed warnings."""
-    if not require(ctx, Action.RECORDS_IMPORT, Scope(), NoPermission("导入外部记录")):
+    if not require(ctx, Action.RECORDS_IMPORT, Scope(), "导入外部记录"):
         return
     imported = missed = 0
     for spec in command.records:

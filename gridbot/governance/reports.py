@@ -19,7 +19,6 @@ from gridbot.notices.questions import (
     AskCategoryFree,
     BadChoice,
     CategoryChosen,
-    NoPermission,
     NoQuestion,
     WrongPlace,
 )
@@ -107,7 +106,7 @@ def report(ctx: Context, command: Report) -> None:
     grid_id = _grid_here(ctx, "上报事件")
     if grid_id is None:
         return
-    if not require(ctx, Action.EVENT_REPORT, scopes.of_grid(ctx.session, grid_id), NoPermission("在本网格上报事件")):
+    if not require(ctx, Action.EVENT_REPORT, scopes.of_grid(ctx.session, grid_id), "在本网格上报事件"):
         return
     event = _new_event(ctx, command.draft, grid_id, source="report")
     mentions = _mention_grid_worker(ctx, grid_id)
@@ -130,6 +129,7 @@ def report(ctx: Context, command: Report) -> None:
             _ask_category(ctx, event)
         else:
             ctx.reply(AskCategoryFree(ref=event.ref))
+    _photos_sent_before(ctx, event)
 
 
 @handles(Warn)
@@ -168,6 +168,7 @@ def warning(ctx: Context, command: Warn) -> None:
     ctx.reply(WarningReceived(ref=event.ref, late=late))
     if not event.category_confirmed and event.candidates:
         _ask_category(ctx, event)
+    _photos_sent_before(ctx, event)
 
 
 def open_question(ctx: Context, kind: str) -> PendingQuestion | None:
@@ -214,7 +215,9 @@ def attach(ctx: Context, command: Attach) -> None:
     """附图 E12: the sender's next images belong to E12."""
     event = command.event
     assert event.id is not None
-    if not require(ctx, Action.EVENT_ATTACH, scopes.of_event(ctx.session, event), NoPermission(f"给 {event.ref} 补图")):
+    if not require(
+        ctx, Action.EVENT_ATTACH, scopes.of_event(ctx.session, event), f"给 {event.ref} 补图", ref=event.ref
+    ):
         return
     ctx.session.add(
         PendingQuestion(person_id=ctx.actor.id, group_id=None, kind="attach", event_id=event.id, asked_at=ctx.now)
@@ -243,19 +246,33 @@ def _latest_report_here(ctx: Context) -> Event | None:
     return latest if latest is not None and ctx.now - latest.created_at <= window else None
 
 
+def _attach_photos(ctx: Context, event: Event, message_ids: list[int]) -> None:
+    assert event.id is not None
+    for message_id in message_ids:
+        ctx.session.add(EventPhoto(event_id=event.id, inbox_message_id=message_id, person_id=ctx.actor.id, at=ctx.now))
+    ctx.session.flush()
+    count = event_repo.photo_count(ctx.session, event.id)
+    change(ctx, event, "photo", note=f"照片 {count} 张")
+    ctx.reply(PhotoAttached(ref=lookup.shown_ref(ctx.session, event), count=count))
+
+
+def _photos_sent_before(ctx: Context, event: Event) -> None:
+    """Images the reporter sent just before the report's text (in this group, within the photo window) are its."""
+    if ctx.place.group_id is None:
+        return
+    since = ctx.now - timedelta(minutes=ctx.settings.photo_window_minutes)
+    earlier = event_repo.unattached_images(ctx.session, ctx.actor.id, ctx.place.group_id, since)
+    if earlier:
+        _attach_photos(ctx, event, [m.id for m in earlier if m.id is not None])
+
+
 @handles(AddPhoto)
 def receive_image(ctx: Context, command: AddPhoto) -> None:
     """An image message: attached to its event (and acknowledged), or kept as chat (no answer)."""
     event = _photo_target(ctx)
     if event is None or event.id is None or not ctx.permits(Action.EVENT_ATTACH, scopes.of_event(ctx.session, event)):
         return
-    ctx.session.add(
-        EventPhoto(event_id=event.id, inbox_message_id=command.message_id, person_id=ctx.actor.id, at=ctx.now)
-    )
-    ctx.session.flush()
-    count = event_repo.photo_count(ctx.session, event.id)
-    change(ctx, event, "photo", note=f"照片 {count} 张")
-    ctx.reply(PhotoAttached(ref=event.ref, count=count))
+    _attach_photos(ctx, event, [command.message_id])
 
 
 @handles(SetLocation)

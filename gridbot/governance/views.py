@@ -12,7 +12,6 @@ from gridbot.governance.permissions import Action
 from gridbot.governance.refusals import require
 from gridbot.notices.directives import DirectiveReport
 from gridbot.notices.queries import EventReport, Help, HistoryLine, Todo, TodoItem
-from gridbot.notices.questions import NoPermission
 from gridbot.storage import directive_repo, event_repo, org_repo
 from gridbot.storage.models.directives import (
     DIRECTIVE_STATUS_LABELS,
@@ -60,7 +59,7 @@ def event_report(ctx: Context, event: Event) -> EventReport:
 @handles(ViewEvent)
 def view_event(ctx: Context, command: ViewEvent) -> None:
     event = command.event
-    if require(ctx, Action.EVENT_VIEW, scopes.of_event(ctx.session, event), NoPermission(f"查询 {event.ref}")):
+    if require(ctx, Action.EVENT_VIEW, scopes.of_event(ctx.session, event), f"查询 {event.ref}", ref=event.ref):
         ctx.reply(event_report(ctx, event))
 
 
@@ -79,7 +78,7 @@ def directive_report(ctx: Context, directive: Directive) -> DirectiveReport:
 def view_directive(ctx: Context, command: ViewDirective) -> None:
     directive = command.directive
     scope = scopes.of_directive(ctx.session, directive)
-    if require(ctx, Action.DIRECTIVE_VIEW, scope, NoPermission(f"查询 {directive.ref}")):
+    if require(ctx, Action.DIRECTIVE_VIEW, scope, f"查询 {directive.ref}", ref=directive.ref):
         ctx.reply(directive_report(ctx, directive))
 
 
@@ -99,7 +98,7 @@ def _task_lines(ctx: Context) -> list[str]:
 @handles(ViewTodo)
 def todo(ctx: Context, command: ViewTodo) -> None:
     """待办: what waits for the asker, by role."""
-    if not require(ctx, Action.TODO_VIEW, scopes.of_place(ctx.place), NoPermission("查看待办")):
+    if not require(ctx, Action.TODO_VIEW, scopes.of_place(ctx.place), "查看待办"):
         return
     actor = ctx.actor
     events = event_repo.waiting_for(
@@ -120,5 +119,5 @@ def todo(ctx: Context, command: ViewTodo) -> None:
 
 @handles(ViewHelp)
 def help_(ctx: Context, command: ViewHelp) -> None:
-    if require(ctx, Action.HELP_VIEW, scopes.of_place(ctx.place), NoPermission("查看帮助")):
+    if require(ctx, Action.HELP_VIEW, scopes.of_place(ctx.place), "查看帮助"):
         ctx.reply(Help(audience=HELP_AUDIENCES.get(ctx.place.kind, "grid")))

@@ -88,9 +88,10 @@ class DirectiveWrongStatus(Notice):
     ref: str
     status: str
     action: str
+    next: str = ""
 
     def text(self) -> str:
-        return f"{self.ref} 当前状态为{self.status}，不能{self.action}。"
+        return f"{self.ref} 当前状态为{self.status}，不能{self.action}。" + (f"现在{self.next}" if self.next else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -294,11 +294,12 @@ class PendingDistrict(Notice):
     description: str
     reason: str
     town: str
+    explanation: str = ""  # what the seat typed beyond the reason's category
 
     def text(self) -> str:
         return (
             f"📥【新区待派单】{self.ref}（{self.town} {self.grid}）理由：{self.reason}"
-            f"{line('类别', self.sector)}{line('地点', self.location)}"
+            f"{line('说明', self.explanation)}{line('类别', self.sector)}{line('地点', self.location)}"
             f"{line('情况', self.description)}\n请派单：派单 {self.ref} 部门名称"
         )
 
@@ -308,9 +309,11 @@ class EscalatedDistrict(Notice):
     ref: str
     district: str
     reason: str
+    explanation: str = ""
 
     def text(self) -> str:
-        return f"⬆️ {self.ref} 已上报{self.district}网格中心（待派单，理由：{self.reason}）。"
+        said = f"：{self.explanation}" if self.explanation else ""
+        return f"⬆️ {self.ref} 已上报{self.district}网格中心（待派单，理由：{self.reason}{said}）。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,3 +358,11 @@ class ExtensionApproved(Notice):
 
     def text(self) -> str:
         return f"✅ {self.ref} 延期 {hours_text(self.hours)} 已批准。"
+
+
+@dataclass(frozen=True, slots=True)
+class SupplementRecorded(Notice):
+    ref: str
+
+    def text(self) -> str:
+        return f"已记录 {self.ref} 的补充情况（该事件已按协调办结，补充内容记入办理记录）。"

@@ -22,18 +22,37 @@ class GroupUnknown(Notice):
 
 @dataclass(frozen=True, slots=True)
 class NoPermission(Notice):
+    """Why not, who may, and what they type."""
+
     action: str
+    who: str = ""  # who may, where (from the permission table)
+    form: str = ""  # what they type
 
     def text(self) -> str:
-        return f"无权限：您不能{self.action}。"
+        teach = f"这件事由{self.who}办理" + (f"，发：{self.form}" if self.form else "") + "。" if self.who else ""
+        return f"无权限：您不能{self.action}。{teach}"
+
+
+@dataclass(frozen=True, slots=True)
+class NoPermissionHere(Notice):
+    """The role is right, the group is not."""
+
+    action: str
+    place: str
+    form: str
+
+    def text(self) -> str:
+        return f"无权限：不能在本群{self.action}。请到{self.place}里发：{self.form}"
 
 
 @dataclass(frozen=True, slots=True)
 class WrongPlace(Notice):
     action: str
+    form: str = ""
 
     def text(self) -> str:
-        return f"无权限：请在所属网格的工作群里{self.action}。"
+        how = f"，发：{self.form}" if self.form else ""
+        return f"无权限：请在所属网格的工作群里{self.action}{how}。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +74,10 @@ class WrongStatus(Notice):
     ref: str
     status: str
     action: str
+    next: str = ""  # what the event waits for now, and what moves it
 
     def text(self) -> str:
-        return f"{self.ref} 当前状态为{self.status}，不能{self.action}。"
+        return f"{self.ref} 当前状态为{self.status}，不能{self.action}。" + (f"现在{self.next}" if self.next else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from gridbot.storage.models.events import (
     EventPhoto,
     EventStatus,
     HolderKind,
+    InboxMessage,
     PendingQuestion,
     Rating,
 )
@@ -132,3 +133,21 @@ def external_record(session: Session, external_ref: str) -> ExternalRecord | Non
 def rating_by(session: Session, event_id: int, rater_id: int) -> Rating | None:
     """The rating this person already gave the event, if any."""
     return session.exec(select(Rating).where(Rating.event_id == event_id, Rating.rater_id == rater_id)).first()
+
+
+def unattached_images(session: Session, person_id: int, group_id: int, since: datetime) -> list[InboxMessage]:
+    """The person's image messages in the group since then that belong to no event yet, oldest first."""
+    attached = select(EventPhoto.inbox_message_id)
+    return list(
+        session.exec(
+            select(InboxMessage)
+            .where(
+                InboxMessage.person_id == person_id,
+                InboxMessage.group_id == group_id,
+                InboxMessage.kind == "image",
+                col(InboxMessage.received_at) >= since,
+                col(InboxMessage.id).not_in(attached),
+            )
+            .order_by(col(InboxMessage.id))
+        ).all()
+    )

@@ -92,7 +92,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.EVENT_REPORT: GRID,
     A.EVENT_WARN: {"grid_worker"},
     A.EVENT_CHOOSE_CATEGORY: GRID,
-    A.EVENT_ATTACH: GRID,
+    A.EVENT_ATTACH: GRID | DEPARTMENT,
     A.EVENT_ESCALATE: GRID,
     A.EVENT_COORDINATE: {"grid_worker"},
     A.EVENT_CLOSE_IN_GRID: {"grid_worker"},

@@ -19,6 +19,7 @@ from gridbot.storage.yamlfile import ImportFileError
 from tests.storage.test_org_import import snapshot
 
 NOW = datetime(2026, 4, 1, 1, 0, tzinfo=UTC)
+HAZARD_WORDS = ("隐患", "事故", "灾", "泄漏", "损坏", "倒伏", "中毒", "疫情", "走失")
 
 
 def test_the_default_catalog_has_all_24_sectors_and_at_least_120_valid_items() -> None:
@@ -44,6 +45,13 @@ def test_petitions_and_disputes_close_on_coordination() -> None:
     assert all(i.closure is ClosureStandard.COORDINATION for i in petitions.items)
     disputes = [i for i in catalog.items if "纠纷" in i.name and i.sector == "司法"]
     assert disputes and all(i.closure is ClosureStandard.COORDINATION for i in disputes)
+
+
+def test_hazards_close_only_when_resolved() -> None:
+    """A hazard (隐患, 事故, 灾情, 泄漏, 损坏…) is closed when it is dealt with, never on entering coordination."""
+    hazards = [i for i in load_default_catalog().items if any(w in i.name for w in HAZARD_WORDS)]
+    assert len(hazards) >= 20
+    assert [i.code for i in hazards if i.closure is not ClosureStandard.RESOLUTION] == []
 
 
 def test_the_catalog_prints_as_a_table() -> None:

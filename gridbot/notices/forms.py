@@ -1,0 +1,72 @@
+"""The exact forms people type, shown wherever the bot teaches what to do next (refusals, 待办, reminders).
+
+Keyed by the permission table's action names and by statuses, so governance can ask for them without wording.
+"""
+
+from __future__ import annotations
+
+# What to type for each action, `{ref}` standing for the event's or directive's reference.
+ACTION_FORMS: dict[str, str] = {
+    "event.report": "#上报 地点+情况",
+    "event.warn": "#预警 地点+情况",
+    "event.choose_category": "回复数字选择类别",
+    "event.attach": "附图 {ref}",
+    "event.escalate": "上报中心 {ref} 原因",
+    "event.coordinate": "协调 {ref} 协调情况",
+    "event.close_in_grid": "办结 {ref} 处置结果",
+    "event.dispatch": "派单 {ref} 科室名称",
+    "event.accept": "签收 {ref}",
+    "event.return": "退回 {ref} 理由",
+    "event.progress": "进展 {ref} 情况",
+    "event.resolve": "办结 {ref} 处置结果",
+    "event.extend": "延期 {ref} 2天 原因",
+    "event.approve_extension": "同意延期 {ref} / 不同意延期 {ref} 理由",
+    "event.verify": "核查 {ref} 通过 / 核查 {ref} 不通过 理由",
+    "event.verify_warning": "核实 {ref} 属实 / 核实 {ref} 不属实",
+    "event.escalate_district": "上报新区 {ref} 办理权限超出本镇",
+    "event.correct": "更正 {ref} 地点：…",
+    "event.withdraw": "撤回 {ref}",
+    "event.check": "抽查 {ref} 合格 / 抽查 {ref} 不合格 理由",
+    "event.rate": "评价 {ref} 满意",
+    "event.view": "查询 {ref}",
+    "directive.issue": "【部门指令】模板",
+    "directive.review": "通过 {ref} / 退回 {ref} 理由",
+    "directive.approve_extension": "通过 {ref}",
+    "directive.view": "查询 {ref}",
+    "task.acknowledge": "收到 {ref}",
+    "task.progress": "进展 {ref} 情况",
+    "task.complete": "完成 {ref} 完成情况",
+    "task.extend": "延期 {ref} 2天 原因",
+    "todo.view": "待办",
+    "help.view": "帮助",
+    "stats.view": "日报",
+}
+
+# What an event waits for in each status: who moves it (a word put before the holder's name) and what they type.
+EVENT_STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "open": ("在网格内处置，网格员可发", ("办结 {ref} 处置结果", "上报中心 {ref} 原因")),
+    "pending": ("等待中心派单，坐席可发", ("派单 {ref} 科室名称",)),
+    "dispatched": ("等待部门签收，部门可发", ("签收 {ref}", "退回 {ref} 理由")),
+    "accepted": ("部门办理中，部门可发", ("进展 {ref} 情况", "办结 {ref} 处置结果")),
+    "resolved": ("等待中心核查，坐席可发", ("核查 {ref} 通过", "核查 {ref} 不通过 理由")),
+    "closed": ("已办结，可发", ("查询 {ref}",)),
+    "withdrawn": ("已撤回，可发", ("查询 {ref}",)),
+    "deleted": ("抽查不合格已删除，可发", ("查询 {ref}",)),
+}
+
+DIRECTIVE_STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pending_review": ("等待中心审核，坐席可发", ("通过 {ref}", "退回 {ref} 理由")),
+    "returned": ("已退回，部门可修改后重新发送", ("【部门指令】模板",)),
+    "dispatched": ("已下发，各网格可发", ("收到 {ref}", "完成 {ref} 完成情况")),
+    "completed": ("已全部完成，可发", ("查询 {ref}",)),
+}
+
+
+def form(action: str, ref: str = "") -> str:
+    return ACTION_FORMS.get(action, "帮助").format(ref=ref)
+
+
+def stage(stages: dict[str, tuple[str, tuple[str, ...]]], status: str, ref: str) -> str:
+    """ "在网格内处置，网格员可发：办结 E5 处置结果 / 上报中心 E5 原因"."""
+    who, forms = stages.get(status, ("可发", ("查询 {ref}",)))
+    return f"{who}：{' / '.join(f.format(ref=ref) for f in forms)}"
