@@ -171,6 +171,12 @@ class ApproveExtension(Command):
     event: Event
 
 
+@dataclass(frozen=True, slots=True)
+class DeclineExtension(Command):
+    event: Event
+    reason: str = ""
+
+
 # ---- the reporter's own changes, checks and ratings -------------------------------------------------------------
 
 
@@ -254,6 +260,14 @@ class ReturnDirective(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class DeclineTaskExtensions(Command):
+    """不同意 D3: the issuing department refuses the open extension requests of its tasks."""
+
+    directive: Directive
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AcknowledgeTask(Command):
     directive: Directive
 
@@ -298,6 +312,13 @@ class ViewTodo(Command):
 @dataclass(frozen=True, slots=True)
 class ViewHelp(Command):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ViewStats(Command):
+    """The digest's figures so far for the asker's town or district: `day`, `week` or `month`."""
+
+    period: str = "day"
 
 
 # ---- the operator and the system --------------------------------------------------------------------------------

@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from gridbot.governance import lookup, scopes
-from gridbot.governance.commands import AcknowledgeTask, CompleteTask, RequestTaskExtension, TaskProgress
+from gridbot.governance.commands import (
+    AcknowledgeTask,
+    CompleteTask,
+    DeclineTaskExtensions,
+    RequestTaskExtension,
+    TaskProgress,
+)
 from gridbot.governance.context import Context
 from gridbot.governance.directive_issue import brief, issuer_group
 from gridbot.governance.handlers import handles
@@ -24,8 +30,10 @@ from gridbot.notices.directives import (
     TaskAlready,
     TaskDone,
     TaskExtensionApproved,
+    TaskExtensionDeclined,
     TaskExtensionRequested,
     TaskExtensionsApproved,
+    TaskExtensionsDeclined,
     TaskNeedsResult,
 )
 from gridbot.notices.flow import (
@@ -239,6 +247,30 @@ def approve_extensions(ctx: Context, directive: Directive) -> None:
         if event is not None:
             change(ctx, event, "extension_approved", resolve_due=task.deadline)
     ctx.reply(TaskExtensionsApproved(ref=directive.ref, count=len(requests)))
+
+
+@handles(DeclineTaskExtensions)
+def decline_extensions(ctx: Context, command: DeclineTaskExtensions) -> None:
+    """不同意 D3 by the issuing department: its tasks' open extension requests are refused, each grid told."""
+    directive = command.directive
+    assert directive.id is not None
+    scope = scopes.of_directive(ctx.session, directive)
+    if not require(ctx, Action.DIRECTIVE_APPROVE_EXTENSION, scope, f"决定 {directive.ref} 的延期", ref=directive.ref):
+        return
+    requests = [t for t in directive_repo.tasks_of(ctx.session, directive.id) if t.extension_requested_hours]
+    if not requests:
+        ctx.reply(NoExtension(ref=directive.ref))
+        return
+    for task in requests:
+        task.extension_requested_hours = None
+        task_change(ctx, directive, task, "extension_declined", note=command.reason)
+        grid = org_repo.grid(ctx.session, task.grid_id)
+        ctx.post(
+            lookup.grid_group(ctx.session, task.grid_id),
+            TaskExtensionDeclined(ref=directive.ref, grid=grid.name, reason=command.reason),
+            mentions=lookup.grid_worker_ids(ctx.session, task.grid_id),
+        )
+    ctx.reply(TaskExtensionsDeclined(ref=directive.ref, count=len(requests)))
 
 
 def progress_lines(ctx: Context, directive_id: int) -> list[str]:

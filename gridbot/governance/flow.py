@@ -11,6 +11,7 @@ from gridbot.governance.commands import (
     ApproveExtension,
     CloseInGrid,
     Coordinate,
+    DeclineExtension,
     Dispatch,
     Escalate,
     EscalateDistrict,
@@ -45,6 +46,7 @@ from gridbot.notices.flow import (
     EscalatedDistrict,
     ExtendNeedsDuration,
     ExtensionApproved,
+    ExtensionDeclined,
     ExtensionRequested,
     ExtensionSubmitted,
     NoExtension,
@@ -244,6 +246,11 @@ def accept(ctx: Context, command: Accept) -> None:
 @handles(Return)
 def return_event(ctx: Context, command: Return) -> None:
     event = command.event
+    # 退回 E12 理由 from the center, on an extension request, refuses the extension.
+    deciding = ctx.permits(Action.EVENT_APPROVE_EXTENSION, scopes.of_event(ctx.session, event))
+    if event.extension_requested_hours and deciding:
+        decline_extension(ctx, DeclineExtension(event, command.reason))
+        return
     if not _department_may_act(ctx, event, Action.EVENT_RETURN, "退回", f"退回 {event.ref}"):
         return
     if not EVENT.allows(event, "return"):
@@ -483,3 +490,22 @@ def approve_extension(ctx: Context, command: ApproveExtension) -> None:
     change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
     ctx.reply(ExtensionApproved(ref=event.ref, hours=hours))
     ctx.post(lookup.department_group(ctx.session, event.department_id), ExtensionApproved(ref=event.ref, hours=hours))
+
+
+@handles(DeclineExtension)
+def decline_extension(ctx: Context, command: DeclineExtension) -> None:
+    """不同意延期 E12 理由: the center keeps the deadline; the department is told why."""
+    event = command.event
+    scope = scopes.of_event(ctx.session, event)
+    if not require(ctx, Action.EVENT_APPROVE_EXTENSION, scope, f"决定 {event.ref} 的延期", ref=event.ref):
+        return
+    if not event.extension_requested_hours or not EVENT.allows(event, "extension_declined"):
+        ctx.reply(NoExtension(ref=event.ref))
+        return
+    change(ctx, event, "extension_declined", extension_requested_hours=None, note=command.reason)
+    ctx.reply(ExtensionDeclined(ref=event.ref, reason=command.reason))
+    ctx.post(
+        lookup.department_group(ctx.session, event.department_id),
+        ExtensionDeclined(ref=event.ref, reason=command.reason),
+        mentions=lookup.department_staff_ids(ctx.session, event.department_id),
+    )

@@ -105,6 +105,7 @@ EVENT = Machine(
         _t("escalate_district", [E.OPEN, E.PENDING, E.RESOLVED], E.PENDING, _below_district, "未到三级"),
         _t("extension_requested", [E.DISPATCHED, E.ACCEPTED]),
         _t("extension_approved", [E.OPEN, E.DISPATCHED, E.ACCEPTED]),
+        _t("extension_declined", [E.OPEN, E.DISPATCHED, E.ACCEPTED]),
         _t("correct", [E.OPEN, E.PENDING, E.DISPATCHED]),
         _t("withdraw", [E.OPEN], E.WITHDRAWN, _level_one, "一级"),
         _t("check_pass", [E.CLOSED]),
@@ -146,6 +147,7 @@ TASK = Machine(
         _t("progress", OPEN_TASK),
         _t("extension_requested", OPEN_TASK),
         _t("extension_approved", OPEN_TASK),
+        _t("extension_declined", OPEN_TASK),
         _t("overdue", OPEN_TASK),
     ],
 )

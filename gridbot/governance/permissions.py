@@ -51,6 +51,7 @@ class Action(StrEnum):
     TASK_EXTEND = "task.extend"
     TODO_VIEW = "todo.view"
     HELP_VIEW = "help.view"
+    STATS_VIEW = "stats.view"
     RECORDS_IMPORT = "records.import"
     DUE_WORK = "due.run"
 
@@ -69,7 +70,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EVENT_PROGRESS: "反馈进展",
     Action.EVENT_RESOLVE: "办结（部门）",
     Action.EVENT_EXTEND: "申请延期",
-    Action.EVENT_APPROVE_EXTENSION: "批准延期",
+    Action.EVENT_APPROVE_EXTENSION: "同意或不同意延期",
     Action.EVENT_VERIFY: "核查",
     Action.EVENT_VERIFY_WARNING: "核实预警",
     Action.EVENT_ESCALATE_DISTRICT: "上报新区",
@@ -80,7 +81,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EVENT_VIEW: "查询事件",
     Action.DIRECTIVE_ISSUE: "下发部门指令",
     Action.DIRECTIVE_REVIEW: "审核指令（通过/退回）",
-    Action.DIRECTIVE_APPROVE_EXTENSION: "批准指令任务延期",
+    Action.DIRECTIVE_APPROVE_EXTENSION: "同意或不同意指令任务延期",
     Action.DIRECTIVE_VIEW: "查询指令",
     Action.TASK_ACKNOWLEDGE: "收到指令",
     Action.TASK_PROGRESS: "反馈指令进展",
@@ -88,6 +89,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TASK_EXTEND: "申请指令延期",
     Action.TODO_VIEW: "待办",
     Action.HELP_VIEW: "帮助",
+    Action.STATS_VIEW: "查看统计（日报、本周、本月）",
     Action.RECORDS_IMPORT: "导入外部记录",
     Action.DUE_WORK: "提醒、超时标记、日报、排名、计分",
 }
@@ -284,6 +286,7 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
     Action.TASK_EXTEND: _grants((Role.GRID_WORKER, in_grid_group)),
     Action.TODO_VIEW: _grants(*((role, anywhere) for role in EVERY_ROLE)),
     Action.HELP_VIEW: _grants(*((role, anywhere) for role in EVERY_ROLE)),
+    Action.STATS_VIEW: _grants((Role.LEADER, in_leaders_group), *CENTER_SEATS, (Role.ADMIN, anywhere)),
     Action.RECORDS_IMPORT: _grants((Role.ADMIN, anywhere), (SYSTEM, anywhere)),
     Action.DUE_WORK: _grants((SYSTEM, anywhere)),
 }

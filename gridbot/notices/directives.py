@@ -280,3 +280,23 @@ class DirectiveReport(Notice):
             f"{line('审核', '、'.join(self.reviewers))}{line('退回理由', self.return_reason)}"
             + (f"\n各网格进度：\n{progress}" if progress else "")
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskExtensionDeclined(Notice):
+    ref: str
+    grid: str
+    reason: str
+
+    def text(self) -> str:
+        because = f"：{self.reason}" if self.reason else ""
+        return f"❌ 指令 {self.ref}（{self.grid}）的延期申请未获同意{because}。请按原截止时间完成。"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskExtensionsDeclined(Notice):
+    ref: str
+    count: int
+
+    def text(self) -> str:
+        return f"已不同意指令 {self.ref} 的 {self.count} 个延期申请，各网格已收到通知。"

@@ -366,3 +366,13 @@ class SupplementRecorded(Notice):
 
     def text(self) -> str:
         return f"已记录 {self.ref} 的补充情况（该事件已按协调办结，补充内容记入办理记录）。"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionDeclined(Notice):
+    ref: str
+    reason: str
+
+    def text(self) -> str:
+        because = f"：{self.reason}" if self.reason else ""
+        return f"❌ {self.ref} 的延期申请未获批准{because}。请按原时限办理。"

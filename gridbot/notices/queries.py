@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from gridbot.notices.base import Notice
-from gridbot.notices.wording import line, when
+from gridbot.notices.wording import age, line, when
 
 ACTION_LABELS = {
     "report": "上报",
@@ -56,6 +56,20 @@ HELP_TEXT = {
         "更正：更正 E12 地点：东村4组　撤回：撤回 E12\n"
         "查询：查询 E12　待办：待办　指令：收到 D3 / 完成 D3 情况"
     ),
+    "grid_helper": (
+        "📖 网格助手用法（复制后修改即可）：\n"
+        "【事件上报】\n类别：环境保护\n地点：东村3组\n描述：路边垃圾堆积\n"
+        "一句话上报：#上报 东村3组路边垃圾堆积（会通知本网格专职网格员）\n"
+        "需要中心协调：上报中心 E12 原因　补照片：附图 E12\n"
+        "更正自己报的：更正 E12 地点：东村4组　撤回：撤回 E12\n"
+        "查询：查询 E12　待办：待办\n"
+        "预警直报、办结、完成指令由本网格专职网格员发送。"
+    ),
+    "leader": (
+        "📖 领导用法：\n今日情况：日报（或 统计）　本周：本周　本月：本月\n"
+        "查询事件或指令：查询 E12 / 查询 D3　待办：待办\n"
+        "每天早上自动发送日报，每周一发周报，每月1日发月报和专职网格员排名。"
+    ),
     "department": (
         "📖 部门用法：\n签收 E12　退回 E12 理由　进展 E12 内容　办结 E12 处置结果　延期 E12 2天 原因\n"
         "评价 E12 满意/基本满意/不满意　查询 E12　待办\n"
@@ -64,7 +78,8 @@ HELP_TEXT = {
     "center": (
         "📖 网格中心用法：\n派单 E12 科室名称　核查 E12 通过/不通过 理由　核实 E12 属实/不属实\n"
         "上报新区 E12 预警情报/信访矛盾超出本镇/办理权限超出本镇\n"
-        "抽查 E12 合格/不合格 理由　通过 E12（批准延期）　通过 D3 / 退回 D3 理由　查询 E12　待办"
+        "抽查 E12 合格/不合格 理由　同意延期 E12 / 不同意延期 E12 理由　通过 D3 / 退回 D3 理由\n"
+        "查询 E12　待办　统计：日报 / 本周 / 本月"
     ),
 }
 
@@ -79,10 +94,13 @@ class HistoryLine:
 
 @dataclass(frozen=True, slots=True)
 class TodoItem:
+    """One thing waiting for the asker: its reference, stage, how long it has waited, and what moves it."""
+
     ref: str
     status: str
     description: str
-    due: datetime | None
+    since: datetime | None
+    next: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +141,17 @@ class EventReport(Notice):
 @dataclass(frozen=True, slots=True)
 class Todo(Notice):
     items: Sequence[TodoItem]
-    tasks: Sequence[str]
+    now: datetime
 
     def text(self) -> str:
-        if not self.items and not self.tasks:
+        if not self.items:
             return "您目前没有待办事项。"
         lines = [
-            f"· {i.ref} {i.status} {i.description[:20]}" + (f"（时限 {when(i.due)}）" if i.due else "")
+            f"· {i.ref} {i.status}" + (f"（{age(i.since, self.now)}）" if i.since else "") + f" {i.description[:16]}"
+            f"\n  → {i.next}"
             for i in self.items
         ]
-        lines += [f"· {t}" for t in self.tasks]
-        return "📋 您的待办：\n" + "\n".join(lines)
+        return f"📋 您的待办（{len(self.items)} 项）：\n" + "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +160,28 @@ class Help(Notice):
 
     def text(self) -> str:
         return HELP_TEXT[self.audience]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats(Notice):
+    """On request (日报, 统计, 本周, 本月): the digest's figures so far, for the asker's town or district."""
+
+    place: str
+    period: str
+    created: int
+    by_level: Mapping[int, int]
+    by_sector: Sequence[tuple[str, int]]
+    closed: int
+    warnings: tuple[int, int, int, int]
+    open_overdue: int
+
+    def text(self) -> str:
+        sectors = "、".join(f"{sector} {count}" for sector, count in self.by_sector[:6]) or "无"
+        total, true, _false, late = self.warnings
+        levels = "、".join(
+            f"{name} {self.by_level.get(level, 0)}" for level, name in ((1, "一级"), (2, "二级"), (3, "三级"))
+        )
+        return (
+            f"📊【{self.place}{self.period}统计】\n新增事件 {self.created} 件（{levels}）\n按大类：{sectors}\n"
+            f"办结 {self.closed} 件　预警 {total} 件（属实 {true}、迟报 {late}）　超时未办 {self.open_overdue} 件"
+        )

@@ -25,3 +25,13 @@ def hours_text(hours: float) -> str:
 
 def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long something has waited, roughly: 20分钟, 5小时, 3天."""
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes}分钟"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时"
+    return f"{minutes // (24 * 60)}天"

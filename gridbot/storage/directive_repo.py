@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from gridbot.storage.models.directives import DirectiveTask, TaskStatus
+from gridbot.storage.models.directives import Directive, DirectiveStatus, DirectiveTask, TaskStatus
 
 
 def tasks_of(session: Session, directive_id: int) -> list[DirectiveTask]:
@@ -48,5 +48,26 @@ def live_tasks(session: Session) -> list[DirectiveTask]:
     return list(
         session.exec(
             select(DirectiveTask).where(col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED]))
+        ).all()
+    )
+
+
+def pending_review(session: Session) -> list[Directive]:
+    """Directives waiting for a center's review, oldest first."""
+    return list(
+        session.exec(
+            select(Directive).where(Directive.status == DirectiveStatus.PENDING_REVIEW).order_by(col(Directive.id))
+        ).all()
+    )
+
+
+def extension_requests_of(session: Session, department_ids: Iterable[int]) -> list[DirectiveTask]:
+    """Open tasks of these departments' directives that ask for more time."""
+    mine = select(Directive.id).where(col(Directive.department_id).in_(list(department_ids)))
+    return list(
+        session.exec(
+            select(DirectiveTask)
+            .where(col(DirectiveTask.directive_id).in_(mine), col(DirectiveTask.extension_requested_hours).is_not(None))
+            .order_by(col(DirectiveTask.id))
         ).all()
     )

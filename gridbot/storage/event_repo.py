@@ -13,11 +13,11 @@ from gridbot.storage.models.events import (
     EventHistory,
     EventPhoto,
     EventStatus,
-    HolderKind,
     InboxMessage,
     PendingQuestion,
     Rating,
 )
+from gridbot.storage.models.org import Grid
 from gridbot.storage.models.records import ExternalRecord
 
 LIVE_STATUSES = (EventStatus.OPEN, EventStatus.PENDING, EventStatus.DISPATCHED, EventStatus.ACCEPTED)
@@ -72,35 +72,65 @@ def open_question(session: Session, person_id: int, kind: str, group_id: int | N
     return session.exec(query.order_by(col(PendingQuestion.id).desc())).first()
 
 
-def waiting_for(
-    session: Session,
-    *,
-    grid_ids: Iterable[int] = (),
-    department_ids: Iterable[int] = (),
-    town_ids: Iterable[int] = (),
-    district_seat: bool = False,
-) -> list[Event]:
-    """What waits for someone (待办): open events of their grids, their departments' dispatched and accepted
-    events, and the center queue (pending and to verify) of their towns or, for district seats, of level 3."""
+def open_in_grids(session: Session, grid_ids: Iterable[int]) -> list[Event]:
+    """Level-1 events still being handled in these grids (directive tasks are listed as tasks), oldest first."""
+    return list(
+        session.exec(
+            select(Event)
+            .where(
+                col(Event.grid_id).in_(list(grid_ids)),
+                Event.status == EventStatus.OPEN,
+                col(Event.directive_task_id).is_(None),
+            )
+            .order_by(col(Event.id))
+        ).all()
+    )
+
+
+def unfinished_in_villages(session: Session, village_ids: Iterable[int]) -> list[Event]:
+    """Events of these villages' grids not closed yet, wherever they are in the flow (for 网格长, 网格指导员)."""
+    grids = select(Grid.id).where(col(Grid.village_id).in_(list(village_ids)))
+    return list(
+        session.exec(
+            select(Event)
+            .where(
+                col(Event.grid_id).in_(grids),
+                col(Event.status).in_([*LIVE_STATUSES, EventStatus.RESOLVED]),
+                col(Event.directive_task_id).is_(None),
+            )
+            .order_by(col(Event.id))
+        ).all()
+    )
+
+
+def held_by_departments(session: Session, department_ids: Iterable[int]) -> list[Event]:
+    """Events dispatched to or accepted by these departments, oldest first."""
+    return list(
+        session.exec(
+            select(Event)
+            .where(
+                col(Event.department_id).in_(list(department_ids)),
+                col(Event.status).in_([EventStatus.DISPATCHED, EventStatus.ACCEPTED]),
+            )
+            .order_by(col(Event.id))
+        ).all()
+    )
+
+
+def at_centers(session: Session, town_ids: Iterable[int], district_town_ids: Iterable[int]) -> list[Event]:
+    """What waits at a center: to dispatch (待派单), to verify (待核查), an extension to decide, a warning to
+    verify. Town centers hold levels 1–2 of their towns; the district center level 3 of its towns, and warnings."""
+    towns, district_towns = list(town_ids), list(district_town_ids)
+    waiting = col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED]) | col(
+        Event.extension_requested_hours
+    ).is_not(None)
+    unverified_warning = col(Event.warning) & col(Event.warning_truth).is_(None) & col(Event.status).in_(LIVE_STATUSES)
     conditions: list[ColumnElement[bool]] = []
-    grids, departments, towns = list(grid_ids), list(department_ids), list(town_ids)
-    if grids:
-        conditions.append(col(Event.grid_id).in_(grids) & (col(Event.status) == EventStatus.OPEN))
-    if departments:
-        conditions.append(
-            col(Event.department_id).in_(departments)
-            & col(Event.status).in_([EventStatus.DISPATCHED, EventStatus.ACCEPTED])
-        )
-    in_queue = col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
     if towns:
-        conditions.append(
-            col(Event.town_id).in_(towns)
-            & col(Event.level).in_([1, 2])
-            & in_queue
-            & (col(Event.holder_kind) != HolderKind.DEPARTMENT)
-        )
-    if district_seat:
-        conditions.append(((col(Event.level) == 3) | col(Event.warning)) & in_queue)
+        conditions.append(col(Event.town_id).in_(towns) & (col(Event.level) < 3) & (waiting | unverified_warning))
+    if district_towns:
+        at_district = (col(Event.level) >= 3) & waiting
+        conditions.append(col(Event.town_id).in_(district_towns) & (at_district | unverified_warning))
     if not conditions:
         return []
     return list(session.exec(select(Event).where(or_(*conditions)).order_by(col(Event.id))).all())

@@ -106,6 +106,12 @@ def district_of_town(session: Session, town_id: int) -> District:
     return found
 
 
+def district(session: Session, district_id: int) -> District:
+    found = session.get(District, district_id)
+    assert found is not None
+    return found
+
+
 def department(session: Session, department_id: int) -> Department:
     found = session.get(Department, department_id)
     assert found is not None

@@ -121,13 +121,14 @@ EXPECTED: dict[Action, set[str]] = {
     A.TASK_EXTEND: {"grid_worker"},
     A.TODO_VIEW: PEOPLE,
     A.HELP_VIEW: PEOPLE,
+    A.STATS_VIEW: SEATS | LEADERS | {"admin"},
     A.RECORDS_IMPORT: {"admin", "system"},
     A.DUE_WORK: {"system"},
 }
 # Actions that belong to nowhere in particular (whoever may do them may do them from any place), and the
 # administrator, who may look at anything from anywhere.
 ANYWHERE = {A.TODO_VIEW, A.HELP_VIEW, A.RECORDS_IMPORT, A.DUE_WORK}
-ADMIN_ANYWHERE = {A.EVENT_VIEW, A.DIRECTIVE_VIEW}
+ADMIN_ANYWHERE = {A.EVENT_VIEW, A.DIRECTIVE_VIEW, A.STATS_VIEW}
 # Of the GRID actions above, these are open to a grid force only for what they reported themselves…
 OWN_REPORTS_ONLY = {A.EVENT_CHOOSE_CATEGORY, A.EVENT_WITHDRAW, A.EVENT_CORRECT}
 # …except that the grid's 专职网格员 corrects any report of the grid.
