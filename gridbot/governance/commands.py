@@ -32,6 +32,11 @@ class EventDraft:
     before: str | None = None
     after: str | None = None
 
+    @property
+    def empty(self) -> bool:
+        """Nothing was said: no description, place or disposal."""
+        return not any((self.description.strip(), self.location, self.before, self.after))
+
 
 class Command:
     """Base of every command (for typing)."""

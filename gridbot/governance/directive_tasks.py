@@ -43,6 +43,7 @@ from gridbot.notices.flow import (
     ProgressNeedsText,
     ProgressRecorded,
 )
+from gridbot.notices.forms import form
 from gridbot.notices.questions import WrongPlace
 from gridbot.storage import directive_repo, org_repo
 from gridbot.storage.models.directives import (
@@ -105,7 +106,7 @@ def _open_task(ctx: Context, directive: Directive, action: Action, status_word: 
         refuse_directive_status(ctx, directive, status_word)
         return None
     if not ctx.place.is_grid or ctx.place.grid_id is None:
-        ctx.reply(WrongPlace(action=what))
+        ctx.reply(WrongPlace(action=what, form=form(action.value, directive.ref)))
         return None
     if not require(ctx, action, scopes.of_grid(ctx.session, ctx.place.grid_id), what, ref=directive.ref):
         return None

@@ -14,6 +14,7 @@ from gridbot.governance.permissions import Action
 from gridbot.governance.queue import enter_center_queue
 from gridbot.governance.refusals import require
 from gridbot.intents.catalog import CatalogItem
+from gridbot.notices.forms import form
 from gridbot.notices.questions import (
     AskCategory,
     AskCategoryFree,
@@ -28,6 +29,7 @@ from gridbot.notices.reports import (
     PhotoAttached,
     ReportNeedsAfter,
     ReportNeedsBefore,
+    ReportNeedsContent,
     ReportOpen,
     ReportSelfResolved,
     ReportToCenter,
@@ -41,10 +43,10 @@ from gridbot.storage.models.events import Closure, Event, EventPhoto, PendingQue
 ATTACH_POINTER_LIFETIME = timedelta(hours=2)  # 附图 E12 then the images, usually within minutes
 
 
-def _grid_here(ctx: Context, what: str) -> int | None:
+def _grid_here(ctx: Context, what: str, action: Action) -> int | None:
     """The grid of the group the message came from; refuses outside grid groups."""
     if not ctx.place.is_grid:
-        ctx.reply(WrongPlace(action=what))
+        ctx.reply(WrongPlace(action=what, form=form(action.value)))
         return None
     return ctx.place.grid_id
 
@@ -103,10 +105,13 @@ def _mention_grid_worker(ctx: Context, grid_id: int) -> list[int]:
 
 @handles(Report)
 def report(ctx: Context, command: Report) -> None:
-    grid_id = _grid_here(ctx, "上报事件")
+    grid_id = _grid_here(ctx, "上报事件", Action.EVENT_REPORT)
     if grid_id is None:
         return
     if not require(ctx, Action.EVENT_REPORT, scopes.of_grid(ctx.session, grid_id), "在本网格上报事件"):
+        return
+    if command.draft.empty:
+        ctx.reply(ReportNeedsContent(asks_center=command.asks_center))
         return
     event = _new_event(ctx, command.draft, grid_id, source="report")
     mentions = _mention_grid_worker(ctx, grid_id)
@@ -135,12 +140,15 @@ def report(ctx: Context, command: Report) -> None:
 @handles(Warn)
 def warning(ctx: Context, command: Warn) -> None:
     """预警直报: only the grid's 专职网格员; straight into both center queues at once."""
-    grid_id = _grid_here(ctx, "预警直报")
+    grid_id = _grid_here(ctx, "预警直报", Action.EVENT_WARN)
     if grid_id is None:
         return
     refusal = WarningNotWorker()
     if not ctx.permits(Action.EVENT_WARN, scopes.of_grid(ctx.session, grid_id)):
         ctx.reply(refusal, mentions=lookup.grid_worker_ids(ctx.session, grid_id))
+        return
+    if command.draft.empty:
+        ctx.reply(ReportNeedsContent(warning=True))
         return
     event = _new_event(ctx, command.draft, grid_id, source="warning")
     late_after = timedelta(hours=ctx.settings.warning_late_hours)

@@ -42,7 +42,7 @@ class DirectiveBrief:
 @dataclass(frozen=True, slots=True)
 class WrongPlaceDirective(Notice):
     def text(self) -> str:
-        return "无权限：部门指令请在本部门的工作群里发送。"
+        return "无权限：部门指令由部门人员在本部门的工作群里发送【部门指令】模板（发送“帮助”可看模板）。"
 
 
 @dataclass(frozen=True, slots=True)

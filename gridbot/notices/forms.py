@@ -70,3 +70,26 @@ def stage(stages: dict[str, tuple[str, tuple[str, ...]]], status: str, ref: str)
     """ "在网格内处置，网格员可发：办结 E5 处置结果 / 上报中心 E5 原因"."""
     who, forms = stages.get(status, ("可发", ("查询 {ref}",)))
     return f"{who}：{' / '.join(f.format(ref=ref) for f in forms)}"
+
+
+# An example with a reference, for each command that needs one (keyed by the intent's kind).
+REF_EXAMPLES: dict[str, str] = {
+    "escalate": "上报中心 E12 原因",
+    "dispatch": "派单 E12 科室名称",
+    "escalate_district": "上报新区 E12 办理权限超出本镇",
+    "accept": "签收 E12 或 收到 D3",
+    "return": "退回 E12 理由",
+    "coordinate": "协调 E12 协调情况",
+    "progress": "进展 E12 情况",
+    "resolve": "办结 E12 处置结果 或 完成 D3 完成情况",
+    "verify": "核查 E12 通过",
+    "approve": "同意延期 E12 或 通过 D3",
+    "decline": "不同意延期 E12 理由",
+    "extend": "延期 E12 2天 原因",
+    "correct": "更正 E12 地点：东村4组",
+    "withdraw": "撤回 E12",
+    "attach": "附图 E12",
+    "check": "抽查 E12 合格",
+    "rate": "评价 E12 满意",
+    "query": "查询 E12",
+}

@@ -17,7 +17,10 @@ class Unregistered(Notice):
 @dataclass(frozen=True, slots=True)
 class GroupUnknown(Notice):
     def text(self) -> str:
-        return "本群还未登记到网格组织架构中，请联系镇网格中心。"
+        return (
+            "本群还未登记到网格组织架构中，机器人在这里不办理事项。"
+            "请联系镇网格中心把本群加入组织架构，或到所属网格群里发送。"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,10 @@ class WrongPlace(Notice):
 
 @dataclass(frozen=True, slots=True)
 class RefMissing(Notice):
+    example: str = "查询 E12"
+
     def text(self) -> str:
-        return "请写上事件编号，例如：查询 E12。"
+        return f"请写上编号（事件 E 开头，指令 D 开头），例如：{self.example}。发送“待办”可查看您手上的编号。"
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ class ReportNeedsBefore(Notice):
 @dataclass(frozen=True, slots=True)
 class WarningNotWorker(Notice):
     def text(self) -> str:
-        return "无权限：预警直报只能由本网格的专职网格员发送，请把情况告诉专职网格员。"
+        return "无权限：预警直报只能由本网格的专职网格员发送，请把情况告诉专职网格员；一般事件可以发：#上报 地点+情况"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +113,17 @@ class LocationSet(Notice):
 
     def text(self) -> str:
         return f"📍 {self.ref} 已记录位置{('：' + self.label) if self.label else ''}。"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportNeedsContent(Notice):
+    """A report or warning trigger with nothing after it: nothing is created."""
+
+    warning: bool = False
+    asks_center: bool = False
+
+    def text(self) -> str:
+        if self.warning:
+            return "请把预警情况写在同一条消息里，例如：#预警 西村5组两户因宅基地纠纷情绪激动"
+        center = "已登记的事件请发：上报中心 E12 原因；" if self.asks_center else ""
+        return f"{center}新事件请把地点和情况写在同一条消息里，例如：#上报 东村3组路边垃圾堆积"

@@ -6,41 +6,15 @@ from the outbox and the state from the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from gridbot.bot.dispatcher import Dispatcher
-from gridbot.clock import SimulatedClock
-from gridbot.settings import Settings
-from gridbot.storage.models import Directive, Event, OutboxMessage, Rating
-from tests.helpers import START, load_example_org, text_message
-
-Say = Callable[[str, str, str], str]
-
-DIRECTIVE = (
-    "【部门指令】\n事项：燃气安全入户宣传\n类别：应急管理\n类型：政策宣传\n网格：全镇\n"
-    "要求：入户发放燃气安全宣传单并拍照\n截止：4月8日18时"
-)
+from gridbot.storage.models import Directive, Event, Rating
+from tests.helpers import DIRECTIVE, Say, conversation
 
 
 def talk(engine: Engine) -> Say:
-    """`say(text, by, group)` → the bot's answer to it (every reply joined)."""
-    load_example_org(engine)
-    dispatcher = Dispatcher(engine, Settings(), SimulatedClock(START))
-
-    def say(text: str, by: str, group: str) -> str:
-        handled = dispatcher.handle(text_message(text, by, group))
-        with Session(engine) as session:
-            rows = session.exec(
-                select(OutboxMessage)
-                .where(OutboxMessage.in_reply_to == handled.inbox_id)
-                .order_by(col(OutboxMessage.id))
-            ).all()
-            return "\n".join(row.text for row in rows)
-
-    return say
+    return conversation(engine)
 
 
 def event(engine: Engine, number: int) -> Event:

@@ -50,6 +50,7 @@ from gridbot.governance.commands import (
 from gridbot.governance.conversation.references import Subject
 from gridbot.intents.model import Intent, IntentKind
 from gridbot.notices import Notice
+from gridbot.notices.forms import REF_EXAMPLES
 from gridbot.notices.questions import NotFound, RefMissing
 from gridbot.storage.models.directives import Directive
 from gridbot.storage.models.events import Event, HolderKind
@@ -203,7 +204,11 @@ def translate(intent: Intent, subject: Subject | None) -> Command | Notice | Non
     if without is not None:
         return without(intent)
     if intent.ref is None:
-        return ViewTodo() if intent.kind is IntentKind.QUERY else RefMissing()
+        return (
+            ViewTodo()
+            if intent.kind is IntentKind.QUERY
+            else RefMissing(REF_EXAMPLES.get(intent.kind.value, "查询 E12"))
+        )
     command: Command | None = None
     if isinstance(subject, Event):
         command = _on_event(subject, intent)
