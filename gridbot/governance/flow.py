@@ -440,15 +440,16 @@ def escalate_district(ctx: Context, command: EscalateDistrict) -> None:
     if command.reason not in DISTRICT_REASONS:
         ctx.reply(DistrictNeedsReason(ref=event.ref, reasons=DISTRICT_REASONS))
         return
+    # The reason's category decides (three are allowed); the seat's own words go with it.
+    explanation = command.note if command.note.strip(" ，,。") != command.reason else ""
     enter_center_queue(ctx, event, "escalate_district", level=3, escalation_reason=command.reason, note=command.note)
     district = org_repo.district_of_town(ctx.session, event.town_id)
+    town = org_repo.town(ctx.session, event.town_id).name
     ctx.post(
         lookup.district_center_group(ctx.session, event.town_id),
-        PendingDistrict(
-            reason=command.reason, town=org_repo.town(ctx.session, event.town_id).name, **_brief(ctx, event)
-        ),
+        PendingDistrict(reason=command.reason, town=town, explanation=explanation, **_brief(ctx, event)),
     )
-    ctx.reply(EscalatedDistrict(ref=event.ref, district=district.name, reason=command.reason))
+    ctx.reply(EscalatedDistrict(ref=event.ref, district=district.name, reason=command.reason, explanation=explanation))
 
 
 @handles(RequestExtension)

@@ -34,6 +34,8 @@ HELP_AUDIENCES = {
     PlaceKind.DEPARTMENT: "department",
     PlaceKind.TOWN_CENTER: "center",
     PlaceKind.DISTRICT_CENTER: "center",
+    PlaceKind.TOWN_LEADERS: "leader",
+    PlaceKind.DISTRICT_LEADERS: "leader",
 }
 
 
