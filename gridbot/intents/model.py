@@ -33,6 +33,8 @@ class IntentKind(StrEnum):
     HELP = "help"
     DIRECTIVE = "directive"
     CHOOSE = "choose"
+    STATS = "stats"
+    DECLINE = "decline"
     NONE = "none"
 
 
@@ -60,6 +62,7 @@ class Fields:
     requirements: str | None = None
     deadline: datetime | None = None
     source: str | None = None
+    period: str | None = None  # STATS: "day" | "week" | "month"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,12 +86,15 @@ class Fields:
             "requirements": self.requirements,
             "deadline": _iso(self.deadline),
             "source": self.source,
+            "period": self.period,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """One parsed message. `ref` is normalised ("E12", "D3"); `candidates` are sectors, best first."""
+    """One parsed message. `refs` are every reference next to the command, in order and normalised ("E12",
+    "D3"); `ref` is the first of them (either may be given, the other follows). `candidates` are sectors, best
+    first. `hint` is only set on a `none` that was clearly meant for the bot: the form to type instead."""
 
     kind: IntentKind
     ref: str | None = None
@@ -100,12 +106,23 @@ class Intent:
     asks_center: bool = False
     fields: Fields = field(default_factory=Fields)
     body: str = ""
+    refs: tuple[str, ...] = ()
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.refs and self.ref is None:
+            object.__setattr__(self, "ref", self.refs[0])
+        elif self.ref is not None and not self.refs:
+            object.__setattr__(self, "refs", (self.ref,))
+        elif self.ref is not None and self.refs[0] != self.ref:  # `ref` given anew (dataclasses.replace) wins
+            object.__setattr__(self, "refs", (self.ref, *(r for r in self.refs if r != self.ref)))
 
     def to_json(self) -> dict[str, Any]:
         """The `gridbot parse` output line (messages.md), plus a few extra keys."""
         return {
             "intent": self.kind.value,
             "ref": self.ref,
+            "refs": list(self.refs),
             "sector": self.sector,
             "item": self.item,
             "candidates": list(self.candidates),
@@ -114,6 +131,7 @@ class Intent:
             "asks_center": self.asks_center,
             "fields": self.fields.to_json(),
             "body": self.body,
+            "hint": self.hint,
         }
 
 

@@ -10,8 +10,17 @@ from datetime import datetime
 from gridbot.intents import fields as f
 from gridbot.intents import vocabulary as v
 from gridbot.intents.catalog import Catalog
-from gridbot.intents.classify import NO_CLASSIFICATION, Classification, classify
-from gridbot.intents.commands import Trigger, find_trigger
+from gridbot.intents.classify import NO_CLASSIFICATION, Classification, classify, matcher_for
+from gridbot.intents.commands import (
+    Trigger,
+    asks_for_figures,
+    find_trigger,
+    hint_for,
+    near_miss,
+    starts_with_ref,
+    talks_about_reporting,
+    unmarked_event,
+)
 from gridbot.intents.locations import find_place
 from gridbot.intents.model import NONE_INTENT, Fields, Intent, IntentKind
 from gridbot.intents.normalize import normalize
@@ -61,14 +70,29 @@ def parse(text: str, sent_at: datetime | None, catalog: Catalog) -> Intent:
 def _parse(text: str, sent_at: datetime | None, catalog: Catalog) -> Intent:
     normalized = normalize(text[:MAX_CHARS])
     if not normalized.text:
-        return NONE_INTENT
-    trigger = find_trigger(normalized.text, normalized.mentioned)
-    if trigger is None and normalized.mentioned and _tells_of_event(normalized.text, catalog):
-        trigger = Trigger(K.REPORT, "", None, normalized.text)
+        return Intent(kind=K.NONE, hint=v.GENERAL_HINT) if normalized.mentioned else NONE_INTENT
+    trigger = _read(normalized.text, normalized.mentioned, catalog)
     if trigger is None:
-        return Intent(kind=K.NONE, body=normalized.text)
+        return Intent(kind=K.NONE, body=normalized.text, hint=hint_for(normalized.text, normalized.mentioned))
     builder = _BUILDERS.get(trigger.kind, _plain)
     return builder(trigger, sent_at, catalog)
+
+
+def _read(text: str, mentioned: bool, catalog: Catalog) -> Trigger | None:
+    """The command of the message: the explicit forms first, then the readings that need the catalog (a mention
+    telling of an event, 上报/预警 without `#`), then a typo of a command word after `#` or a mention."""
+    trigger = find_trigger(text, mentioned)
+    if trigger is not None:
+        return trigger
+    typo = near_miss(text, mentioned)
+    if typo is not None and typo.refs:  # `@网格助手 签手 E1`: a reference right after it settles the typo
+        return typo
+    if mentioned and not talks_about_reporting(text) and _tells_of_event(text, catalog):
+        return Trigger(K.REPORT, "", (), text)
+    unmarked = unmarked_event(text)
+    if unmarked is not None and _names_a_matter(unmarked.rest, catalog):
+        return unmarked
+    return typo  # `#上抱 东村3组…`: after the readings above, since 上个/民警 are words of their own
 
 
 # --- reports and warnings ----------------------------------------------------------------------------------
@@ -110,7 +134,7 @@ def _event(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Inte
     )
     asks = trigger.word == "上报中心" or _ASK_CENTER.search(rest_clean) is not None
     return _classified(
-        kind, None, found, fields, rest_clean, self_resolved=self_tagged or bool(before and after), asks=asks
+        kind, (), found, fields, rest_clean, self_resolved=self_tagged or bool(before and after), asks=asks
     )
 
 
@@ -135,7 +159,7 @@ def _directive(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> 
         deadline=deadline_at(deadline_text, sent_at) if deadline_text else None,
         source=segments.get("source"),
     )
-    return _classified(K.DIRECTIVE, None, found, fields, trigger.rest)
+    return _classified(K.DIRECTIVE, (), found, fields, trigger.rest)
 
 
 # --- commands on a reference -------------------------------------------------------------------------------
@@ -144,6 +168,17 @@ def _directive(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> 
 def _plain(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Intent:
     """accept, coordinate, progress, attach, withdraw, approve, query, help: the text after is a remark."""
     return _on_ref(trigger, Fields(description=trigger.rest or None))
+
+
+def _decline(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Intent:
+    """`不同意延期 E12 材料不全`: the text after the reference is the reason."""
+    reason = f.segment(trigger.rest).get("reason") or f.clean(trigger.rest) or None
+    return _on_ref(trigger, Fields(reason=reason, description=trigger.rest or None))
+
+
+def _stats(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Intent:
+    period = trigger.period or v.STATS_DEFAULT_PERIOD
+    return Intent(kind=K.STATS, fields=Fields(period=period), body=trigger.rest)
 
 
 def _escalate(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Intent:
@@ -217,7 +252,7 @@ def _correct(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> In
         category=category,
     )
     found = classify(catalog, category, category) if category else NO_CLASSIFICATION
-    return _classified(K.CORRECT, trigger.ref, found, fields, trigger.rest)
+    return _classified(K.CORRECT, trigger.refs, found, fields, trigger.rest)
 
 
 def _choose(trigger: Trigger, sent_at: datetime | None, catalog: Catalog) -> Intent:
@@ -229,19 +264,29 @@ def _tells_of_event(text: str, catalog: Catalog) -> bool:
     matter and is not a question (`@网格助手 东村3组路灯坏了` yes, `@网格助手 怎么上报？` no)."""
     if len(text) < v.MIN_MENTION_REPORT_CHARS or text.rstrip("。.!！~～ ")[-1:] in v.QUESTION_ENDINGS:
         return False
+    if starts_with_ref(text):  # `@网格助手 E12 怎么还没人签收` is about E12, not a new event
+        return False
+    if asks_for_figures(text):  # `@网格助手 东村今天有多少事件` asks, it does not report
+        return False
     return find_place(text) is not None or classify(catalog, text).sector is not None
+
+
+def _names_a_matter(text: str, catalog: Catalog) -> bool:
+    """What follows 上报/预警 without `#` reads like a report when it names a place or holds a whole catalog
+    keyword (占道, 路灯坏了); pieces of keywords (材料 → 信访?) are not enough."""
+    return find_place(text) is not None or bool(matcher_for(catalog).whole_words_in(text))
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
 def _on_ref(trigger: Trigger, fields: Fields) -> Intent:
-    return Intent(kind=trigger.kind, ref=trigger.ref, fields=fields, body=trigger.rest)
+    return Intent(kind=trigger.kind, refs=trigger.refs, fields=fields, body=trigger.rest)
 
 
 def _classified(
     kind: IntentKind,
-    ref: str | None,
+    refs: tuple[str, ...],
     found: Classification,
     fields: Fields,
     body: str,
@@ -250,7 +295,7 @@ def _classified(
 ) -> Intent:
     return Intent(
         kind=kind,
-        ref=ref,
+        refs=refs,
         sector=found.sector,
         item=found.item,
         candidates=found.candidates,
@@ -305,4 +350,6 @@ _BUILDERS: dict[IntentKind, Builder] = {
     K.EXTEND: _extend,
     K.CORRECT: _correct,
     K.CHOOSE: _choose,
+    K.STATS: _stats,
+    K.DECLINE: _decline,
 }

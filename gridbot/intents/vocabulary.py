@@ -22,6 +22,15 @@ def alternation(words: Iterable[str]) -> str:
 
 BOT_NAMES: tuple[str, ...] = ("网格助手",)
 
+# Traditional characters of the command words, headers and labels, folded to simplified in normalisation so
+# `#上報`, `簽收 E1`, `【事件上報】` read like the simplified forms. Pairs: traditional, simplified.
+TRADITIONAL = (
+    "報报預预簽签辦办結结詢询處处協协調调進进饋馈匯汇彙汇復复複复驗验審审準准長长時时銷销廢废圖图補补傳传"
+    "檢检質质評评價价詳详幫帮說说單单隨随級级請请轉转區区裡里裏里確确認认駁驳決决畢毕過过項项題题類类別别"
+    "點点發发現现間间況况簡简員员關关聯联電电話话碼码機机號号後后來来標标務务網网範范圍围責责門门體体緊紧"
+    "謝谢選选擇择編编實实屬属達达滿满統统計计數数據据總总幾几這这個个週周問问絕绝麼么內内當当歸归辭辞係系繫系"
+)
+
 # Template headers in 【】 or []: only these start a message for the bot (【通知】 does not).
 HEADERS: Mapping[str, K] = {
     "事件上报": K.REPORT,
@@ -94,7 +103,8 @@ REF_COMMANDS: Mapping[K, tuple[str, ...]] = {
         "办理完毕",
     ),
     K.VERIFY: ("核查", "核实", "验收", "复核", "核验"),
-    K.APPROVE: ("通过", "同意", "审核通过", "批准", "审批通过", "准予"),
+    K.APPROVE: ("通过", "同意", "审核通过", "批准", "审批通过", "准予", "同意延期", "批准延期", "准予延期"),
+    K.DECLINE: ("不同意", "不同意延期", "不批准", "不批准延期", "驳回延期", "拒绝延期", "不准延期", "不予延期"),
     K.EXTEND: ("延期", "申请延期", "延长", "申请延长", "延时"),
     K.CORRECT: ("更正", "修改", "修正", "更改"),
     K.WITHDRAW: ("撤回", "撤销", "作废"),
@@ -123,6 +133,184 @@ FREE_COMMANDS: Mapping[K, tuple[str, ...]] = {
     K.HELP: ("帮助", "菜单", "模板", "使用说明", "说明", "帮忙", "help"),
     K.QUERY: ("待办", "我的待办", "待办事项", "我的事件"),
 }
+
+# Commands that may stand alone as a whole message, without a reference (`签收`, `办结`): the bot then works out
+# which item is meant, or asks for the reference.
+BARE_COMMANDS: Mapping[K, tuple[str, ...]] = {
+    K.ACCEPT: ("签收", "接单", "受理", "已签收", "已接单", "已受理"),
+    K.RESOLVE: ("办结", "完成", "已办结", "已完成", "已处理", "已解决", "已处置", "处理完毕", "办理完毕"),
+}
+# Commands whose text may follow without a reference (`办结 已清理完毕`) when a space or colon sets it off.
+UNREFERENCED_COMMANDS: Mapping[K, tuple[str, ...]] = {
+    K.RESOLVE: ("办结", "完成", "已办结", "已完成", "处理完毕", "办理完毕"),
+}
+
+# Report and warning words that start a report even without `#` or a mention (`上报 东村2组有人占道晒粮食`),
+# when what follows reads like a report: it names a place or a catalog matter and is no question or remark.
+UNMARKED_EVENT_WORDS: Mapping[str, K] = {
+    "上报": K.REPORT,
+    "事件上报": K.REPORT,
+    "上报事件": K.REPORT,
+    "自办结": K.REPORT,
+    "事件自办结": K.REPORT,
+    "预警": K.WARNING,
+    "预警直报": K.WARNING,
+    "预警信息": K.WARNING,
+}
+# A report or warning word followed by one of these is talk about reporting (上报了吗, 上报的事件, 预警过), not one.
+EVENT_WORD_REMARKS: tuple[str, ...] = (
+    "了",
+    "的",
+    "过",
+    "吗",
+    "呢",
+    "么",
+    "没",
+    "完",
+    "好了",
+    "好没",
+    "啦",
+    "嘛",
+    "吧",
+    "材料",
+    "工作",
+    "情况",
+    "会议",
+    "系统",
+    "流程",
+    "时间",
+    "制度",
+    "人员",
+)
+# Words that begin with a remark's character but begin a report (上报 了解到…, 上报 过道里堆满杂物).
+NOT_REMARKS: tuple[str, ...] = ("了解", "过道", "过路", "过往", "没有人管", "没人管")
+# The least a report needs after its word when it carries no `#`: this many characters besides punctuation.
+MIN_EVENT_CONTENT_CHARS = 4
+
+# Words said around a command by voice input or in a hurry (`网格助手我要上报一下`): skipped before the command
+# word in a message to the bot.
+LEADING_FILLERS: tuple[str, ...] = (
+    "我要",
+    "我想",
+    "我来",
+    "帮我",
+    "给我",
+    "麻烦你",
+    "麻烦",
+    "请你",
+    "请帮我",
+    "请",
+    "那个",
+    "就是",
+    "嗯",
+    "呃",
+    "额",
+    "啊",
+    "哎",
+    "喂",
+    "你好",
+    "您好",
+)
+
+# Leaders asking for figures: whole messages (`日报`, `本周`) name a period; with a mention or `#`, a period word
+# anywhere and a figures word (`@网格助手 今天有多少事件`, `@网格助手 这个月统计一下`).
+STATS_PERIODS: Mapping[str, tuple[str, ...]] = {
+    "day": ("今日", "今天", "当日", "当天", "今儿", "日报", "日统计"),
+    "week": ("本周", "这周", "这一周", "本星期", "这星期", "这个星期", "这礼拜", "这个礼拜", "周报", "周统计"),
+    "month": ("本月", "这个月", "这月", "当月", "本月份", "月报", "月统计"),
+}
+STATS_DEFAULT_PERIOD = "day"
+# Period words that ask for figures as a whole message (`今天`, `本周`); the others need a figures word with them.
+STATS_WHOLE_PERIODS: tuple[str, ...] = ("今日", "今天", "本周", "本月", "日报", "周报", "月报")
+# Words asking for figures; alone (`统计`) they mean today's.
+STATS_WORDS: tuple[str, ...] = ("统计", "数据", "汇总", "报表", "日报", "周报", "月报", "统计数据", "数据统计")
+# A count question about events (`有多少事件`, `办结了几件`).
+STATS_COUNT = r"(?:多少|几)(?:个|件|起|条|宗)?(?:事件|事情|事儿|事|预警|工单|案件)|(?:多少|几)(?:件|起|宗)"
+
+# The exact form to type, by command: the hint on a message meant for the bot that could not be read.
+COMMAND_FORMS: Mapping[K, str] = {
+    K.REPORT: "上报事件请发：#上报 地点+情况",
+    K.WARNING: "预警请发：#预警 地点+情况",
+    K.DIRECTIVE: "部门指令请发：【部门指令】，下面一行一项写 事项、类型、网格、要求、截止",
+    K.ESCALATE: "上报中心请发：上报中心 E12 理由",
+    K.DISPATCH: "派单请发：派单 E12 部门",
+    K.ESCALATE_DISTRICT: "上报新区请发：上报新区 E12 理由",
+    K.ACCEPT: "签收请发：签收 E12",
+    K.RETURN: "退回请发：退回 E12 理由",
+    K.COORDINATE: "协调请发：协调 E12 情况",
+    K.PROGRESS: "反馈进展请发：进展 E12 情况",
+    K.RESOLVE: "办结请发：办结 E12 处置结果",
+    K.VERIFY: "核查请发：核查 E12 通过（或 不通过 理由）",
+    K.APPROVE: "批准请发：通过 D3，批准延期请发：同意延期 E12",
+    K.DECLINE: "不同意延期请发：不同意延期 E12 理由",
+    K.EXTEND: "申请延期请发：延期 E12 2天 理由",
+    K.CORRECT: "更正请发：更正 E12 地点：东村4组",
+    K.WITHDRAW: "撤回请发：撤回 E12",
+    K.ATTACH: "补照片请发：附图 E12，再发图片",
+    K.CHECK: "抽查请发：抽查 E12 合格（或 不合格 理由）",
+    K.RATE: "评价请发：评价 E12 满意",
+    K.QUERY: "查询请发：查询 E12；看待办请发：待办",
+    K.HELP: "看用法请发：帮助",
+    K.STATS: "看统计请发：日报、周报 或 月报",
+    K.CHOOSE: "选择类别请回复：回复 2",
+}
+# Everyday words one character away from a command word (上午 from 上报, 通知 from 通过, 通报 from 直报): never
+# read as a typo of it. Time words, field labels and period words are left out as well.
+NOT_TYPOS: tuple[str, ...] = (
+    "上午",
+    "上周",
+    "上次",
+    "上班",
+    "上面",
+    "上门",
+    "上级",
+    "上传",
+    "上课",
+    "上网",
+    "通知",
+    "通报",
+    "快报",
+    "简报",
+    "喜报",
+    "捷报",
+    "公报",
+    "年报",
+    "电报",
+    "海报",
+    "汇报",
+    "报名",
+    "报销",
+    "报道",
+    "报到",
+    "预计",
+    "预约",
+    "预报",
+    "预告",
+    "预算",
+    "预防",
+    "签名",
+    "签字",
+    "签到",
+    "完善",
+    "完整",
+    "反而",
+    "反正",
+    "同事",
+    "同学",
+    "批评",
+    "报警",
+    "报案",
+    "民警",
+    "交警",
+    "上个",
+    "上街",
+    "情绪",
+    "指示",
+    "指导",
+    "指南",
+    "命令",
+)
+GENERAL_HINT = "上报事件请发：#上报 地点+情况；其他用法请发：帮助"
 
 # Whole-message words (after stripping emoji and closing punctuation).
 ACK_WORDS: tuple[str, ...] = (
@@ -156,8 +344,22 @@ OTHER_MENTION = r"^(?:@[^\s@]{1,20}\s+)+"
 QUESTION_ENDINGS = "?？吗呢么嘛"
 MIN_MENTION_REPORT_CHARS = 6
 
-# Filler right after a free command word (`反映一下，…`).
-COMMAND_FILLERS: tuple[str, ...] = ("一下", "个事", "个情况", "一个情况", "下")
+# Filler right after a command word (`反映一下，…`, `上报一下东村…`); a one-character filler only counts when a
+# space or punctuation follows it (下水道 is no filler).
+COMMAND_FILLERS: tuple[str, ...] = (
+    "一下",
+    "个事",
+    "个事情",
+    "一个事",
+    "个情况",
+    "一个情况",
+    "那个",
+    "一下啊",
+    "下",
+    "啊",
+    "呀",
+    "哈",
+)
 
 # Answer to the bot's category question: `回复 2`, `选 2`, `选择2`.
 CHOOSE_WORDS: tuple[str, ...] = ("回复", "选择", "选", "回")

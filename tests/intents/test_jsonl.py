@@ -7,7 +7,7 @@ import json
 from gridbot.intents import Catalog
 from gridbot.intents.jsonl import run_parse
 
-SPEC_KEYS = {"intent", "ref", "sector", "item", "candidates", "self_resolved", "fields"}
+SPEC_KEYS = {"intent", "ref", "refs", "hint", "sector", "item", "candidates", "self_resolved", "fields"}
 SPEC_FIELD_KEYS = {
     "location",
     "description",
@@ -20,6 +20,7 @@ SPEC_FIELD_KEYS = {
     "reason",
     "verdict",
     "duration_hours",
+    "period",
 }
 
 
@@ -76,3 +77,16 @@ def test_bad_lines_give_none_and_do_not_stop(catalog: Catalog) -> None:
 def test_order_is_kept(catalog: Catalog) -> None:
     lines = [json.dumps({"text": f"查询 E{n}"}) for n in range(1, 30)]
     assert [r["ref"] for r in _run(lines, catalog)] == [f"E{n}" for n in range(1, 30)]
+
+
+def test_refs_hint_and_period_in_the_output(catalog: Catalog) -> None:
+    lines = [
+        json.dumps({"text": text}, ensure_ascii=False)
+        for text in ("签收 E1、E2", "@网格助手 你好", "本周", "#上报 东村3组路灯坏了")
+    ]
+    several, hinted, stats, report = _run(lines, catalog)
+    assert (several["intent"], several["ref"], several["refs"], several["hint"]) == ("accept", "E1", ["E1", "E2"], None)
+    assert hinted["intent"] == "none"
+    assert isinstance(hinted["hint"], str) and hinted["hint"]
+    assert (stats["intent"], stats["fields"]["period"]) == ("stats", "week")  # type: ignore[index]
+    assert (report["refs"], report["hint"], report["fields"]["period"]) == ([], None, None)  # type: ignore[index]

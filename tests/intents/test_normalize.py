@@ -22,13 +22,27 @@ from gridbot.intents.normalize import fold_digits, normalize
         ("- 地点：东村\n• 描述：漏水", "地点：东村\n描述：漏水"),
         ("  a \n\n\n  b  ", "a\nb"),
         ("2.5方垃圾", "2.5方垃圾"),  # a decimal is no bullet
+        ("#上報 东村", "#上报 东村"),  # traditional characters of the command words
+        ("簽收 E1", "签收 E1"),
+        ("【預警直報】", "【预警直报】"),
     ],
 )
 def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize(raw).text == expected
 
 
-@pytest.mark.parametrize("raw", ["@网格助手 收到", "@网格助手\n收到", "@网格助手\u2005收到", "收到 @网格助手"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "@网格助手 收到",
+        "@网格助手\n收到",
+        "@网格助手\u2005收到",
+        "收到 @网格助手",
+        "网格助手收到",  # said without @ at the start (voice input)
+        "网格助手，收到",
+        "@網格助手 收到",  # traditional characters
+    ],
+)
 def test_bot_mention_is_removed_and_remembered(raw: str) -> None:
     result = normalize(raw)
     assert result.text == "收到"

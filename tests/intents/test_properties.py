@@ -49,6 +49,19 @@ PIECES = st.sampled_from(
         "👍",
         "#自办结",
         "回复 2",
+        "上报",
+        "預警",
+        "簽收",
+        "签手",
+        "网格助手",
+        "我要",
+        "一下",
+        "E1、E2",
+        "日报",
+        "这个月",
+        "多少事件",
+        "不同意延期",
+        "【事件上抱】",
     ]
 )
 TEXTS = st.one_of(
@@ -70,6 +83,9 @@ def test_parse_is_total_and_serialisable(text: str, sent_at: datetime | None) ->
     assert isinstance(intent.kind, IntentKind)
     assert len(intent.candidates) <= 3
     assert 0.0 <= intent.confidence <= 1.0
+    assert intent.ref == (intent.refs[0] if intent.refs else None)
+    assert intent.hint is None or (intent.kind is IntentKind.NONE and "\n" not in intent.hint)
+    assert (intent.fields.period is not None) == (intent.kind is IntentKind.STATS)
     json.dumps(intent.to_json(), ensure_ascii=False)
 
 

@@ -96,7 +96,8 @@ def test_choice_of_category(catalog: Catalog, text: str, choice: int) -> None:
         "菜单发一下，中午订饭",
         "帮助一下张大爷",
         "王主任，上报中心的那个事件现在啥情况了？",
-        "上报 东村3组垃圾",  # a report word without # or mention is chat
+        "上报了吗",  # a report word without # is chat unless a report follows it (test_near_misses.py)
+        "上报材料明天交",
         "已完成今天的巡查，一切正常",
         "签收了没？",
         "好的，我下午过去看看",
