@@ -194,9 +194,13 @@ def find_trigger(text: str, mentioned: bool) -> Trigger | None:
         if spoken is not None:
             return spoken
     unreferenced = _UNREFERENCED.match(text)
-    if unreferenced and _reads_as_content(text[unreferenced.end() :]):
+    if unreferenced:
         word = unreferenced["word"]
-        return _make(word, (), text[unreferenced.end() :], _UNREFERENCED_KINDS[word])
+        kind = _UNREFERENCED_KINDS[word]
+        # A result may be short (办结 已清理); a new event must say more (上报 东村3组…).
+        least = v.MIN_RESULT_CHARS if kind is IntentKind.RESOLVE else v.MIN_EVENT_CONTENT_CHARS
+        if _reads_as_content(text[unreferenced.end() :], least):
+            return _make(word, (), text[unreferenced.end() :], kind)
     tag = _TRAILING_TAG.search(text)
     if tag and tag.start() > 0:
         return _make(tag["word"], (), text[: tag.start()], _TAG_KINDS[tag["word"]])
@@ -249,7 +253,7 @@ def unmarked_event(text: str) -> Trigger | None:
     if word is None or word not in v.UNMARKED_EVENT_WORDS:
         return None
     trigger = _make(word, (), text[len(word) :], v.UNMARKED_EVENT_WORDS[word])
-    if not _reads_as_content(trigger.rest) or _QUESTION_END.search(text):
+    if not _reads_as_content(trigger.rest, v.MIN_EVENT_CONTENT_CHARS) or _QUESTION_END.search(text):
         return None
     return trigger
 
@@ -274,7 +278,7 @@ def near_miss(text: str, mentioned: bool) -> Trigger | None:
         return _make(word, refs, rest, kind)
     if kind in _EVENT_KINDS:
         trigger = _make(word, (), after, kind)
-        return trigger if _reads_as_content(after) else None
+        return trigger if _reads_as_content(after, v.MIN_EVENT_CONTENT_CHARS) else None
     if kind is IntentKind.DIRECTIVE:  # a directive is a template: a typo in it is answered with the form
         return None
     return _make(word, (), "", kind) if not _COMPACT_DROP.sub("", after) else None
@@ -374,12 +378,12 @@ def _mention_word(text: str) -> Trigger | None:
     return _from_word(spoken["word"], text[spoken.end() :])
 
 
-def _reads_as_content(rest: str) -> bool:
-    """Text after a command word that says something (a few characters), not a remark like 了吗 or 的事件."""
+def _reads_as_content(rest: str, least: int) -> bool:
+    """Text after a command word that says something (`least` characters at least), not a remark like 了吗."""
     rest = _LEADING_GAP.sub("", rest)
     if _REMARK.match(rest):
         return False
-    return len(_CONTENT_DROP.sub("", rest)) >= v.MIN_EVENT_CONTENT_CHARS
+    return len(_CONTENT_DROP.sub("", rest)) >= least
 
 
 def _refs_then_word(text: str) -> Trigger | None:

@@ -186,6 +186,7 @@ EVENT_WORD_REMARKS: tuple[str, ...] = (
 NOT_REMARKS: tuple[str, ...] = ("了解", "过道", "过路", "过往", "没有人管", "没人管")
 # The least a report needs after its word when it carries no `#`: this many characters besides punctuation.
 MIN_EVENT_CONTENT_CHARS = 4
+MIN_RESULT_CHARS = 2  # 办结 已清理: a result is often a word or two
 
 # Words said around a command by voice input or in a hurry (`网格助手我要上报一下`): skipped before the command
 # word in a message to the bot.

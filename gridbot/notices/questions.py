@@ -140,3 +140,43 @@ class CategoryChosen(Notice):
 class NotUnderstood(Notice):
     def text(self) -> str:
         return "没看懂这条消息。上报事件请发：#上报 地点+情况；查看全部用法请发：帮助"
+
+
+@dataclass(frozen=True, slots=True)
+class Hint(Notice):
+    """A message meant for the bot that could not be read: the exact form to type."""
+
+    form: str
+
+    def text(self) -> str:
+        return f"没看懂这条消息。{self.form}（查看全部用法请发：帮助）"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingItem:
+    ref: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeveralWaiting(Notice):
+    """A bare 签收/办结/完成 with several items waiting: which ones, and how to name them."""
+
+    verb: str
+    items: Sequence[WaitingItem]
+
+    def text(self) -> str:
+        lines = "\n".join(f"· {i.ref} {i.description[:20]}" for i in self.items)
+        refs = " ".join(i.ref for i in self.items[:2])
+        return (
+            f"有 {len(self.items)} 件等您{self.verb}：\n{lines}\n"
+            f"请写上编号，例如：{self.verb} {self.items[0].ref}（可一次写几个：{self.verb} {refs}）"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NothingWaiting(Notice):
+    verb: str
+
+    def text(self) -> str:
+        return f"目前没有等您{self.verb}的事项。发送“待办”可查看您手上的事项。"

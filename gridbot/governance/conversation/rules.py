@@ -6,8 +6,9 @@ Each rule either settles the message (answering it or deciding it is chat) or pa
 2. the text is parsed (a bare digit answers an open category question);
 3. ordinary chat stays silent; a bare @-mention that says nothing readable gets a hint;
 4. an unregistered sender, or a group outside the organisation, is told so (a bare 收到 stays silent);
-5. a bare 收到 is applied only when exactly one item waits for the sender here;
-6. a reference is found once (or answered "不存在"), the intent becomes a command, the service runs it;
+5. a bare 签收/办结/完成 (or 收到) acts on the one item waiting for the sender here, or lists them;
+6. each reference is found once (or answered "不存在"), the intent becomes a command per reference, the service
+   runs each;
 7. whatever was triggered and still has no answer gets the help text.
 """
 
@@ -15,13 +16,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from gridbot.clock import local
 from gridbot.governance import scopes
 from gridbot.governance.actors import Actor, Place
-from gridbot.governance.commands import Accept, AcknowledgeTask, AddPhoto, Command, SetLocation
+from gridbot.governance.commands import (
+    Accept,
+    AcknowledgeTask,
+    AddPhoto,
+    CloseInGrid,
+    Command,
+    CompleteTask,
+    Resolve,
+    SetLocation,
+)
 from gridbot.governance.context import Context
 from gridbot.governance.conversation.references import resolve
 from gridbot.governance.conversation.translate import translate
@@ -30,12 +40,21 @@ from gridbot.governance.reports import open_question
 from gridbot.governance.services import Governance, run
 from gridbot.intents import parse
 from gridbot.intents.model import Fields, Intent, IntentKind
+from gridbot.intents.vocabulary import ACK_WORDS, REF_COMMANDS
 from gridbot.notices import Addressed, Notice
 from gridbot.notices.queries import Help
-from gridbot.notices.questions import GroupUnknown, NotUnderstood, Unregistered
+from gridbot.notices.questions import (
+    GroupUnknown,
+    Hint,
+    NothingWaiting,
+    NotUnderstood,
+    SeveralWaiting,
+    Unregistered,
+    WaitingItem,
+)
 from gridbot.storage import directive_repo, event_repo
 from gridbot.storage.models.directives import Directive
-from gridbot.storage.models.events import InboxMessage
+from gridbot.storage.models.events import EventStatus, InboxMessage
 from gridbot.storage.models.org import Group, Person, Role
 
 BARE_DIGIT = re.compile(r"^\s*([1-9])\s*$")
@@ -101,8 +120,13 @@ def reading(turn: Turn) -> None:
 
 
 def chat(turn: Turn) -> None:
-    """Ordinary chat is stored and not answered; an @-mention is a trigger, so it gets a hint at least."""
+    """Ordinary chat is stored and not answered. A message meant for the bot that cannot be read (an @-mention,
+    a `#` or 【】 with an unknown word) gets the form to type: the parser's hint, or the general one."""
     if turn.intent is None or turn.intent.kind is not IntentKind.NONE:
+        return
+    if turn.intent.hint is not None:
+        turn.answer(Hint(turn.intent.hint))
+        turn.settle("hint")
         return
     if turn.message.text.lstrip().startswith(("@" + turn.bot_name, "＠" + turn.bot_name)):
         turn.answer(NotUnderstood())
@@ -126,43 +150,86 @@ def strangers(turn: Turn) -> None:
     turn.settle(turn.intent.kind.value)
 
 
-def bare_acknowledgement(turn: Turn) -> None:
-    """A bare 收到/好的 applies only when exactly one item waits for this person's acknowledgement here."""
-    if not turn.bare_acknowledgement:
+BARE_VERBS = {IntentKind.ACCEPT: "签收", IntentKind.RESOLVE: "办结"}
+ACKNOWLEDGEMENTS = frozenset(ACK_WORDS)  # with nothing waiting, these are chat
+# …and these (好的, 明白) are chat even when several items wait; 收到 and 签收 name the command, so they get the list.
+PLAIN_ACKNOWLEDGEMENTS = ACKNOWLEDGEMENTS - {w for w in REF_COMMANDS[IntentKind.ACCEPT]}
+NOT_WORDS = re.compile(r"[\W_]+")  # punctuation, spaces and emoji around a bare 收到
+
+
+def bare_command(turn: Turn) -> None:
+    """签收, 办结, 完成 (and a bare 收到) without a reference act on the one item waiting for this person here;
+    with several waiting they are listed with their references. A bare 收到/好的 with nothing waiting is chat."""
+    intent = turn.intent
+    if intent is None or intent.ref is not None or intent.kind not in BARE_VERBS:
         return
-    waiting = _waiting(turn.ctx)
+    waiting = _waiting(turn.ctx) if intent.kind is IntentKind.ACCEPT else _to_finish(turn.ctx, intent)
+    verb = BARE_VERBS[intent.kind]
+    said = NOT_WORDS.sub("", turn.message.text)
     if len(waiting) == 1:
-        turn.execute(waiting[0])
-    turn.settle(IntentKind.ACCEPT.value)
+        turn.execute(waiting[0][1])
+    elif waiting and said not in PLAIN_ACKNOWLEDGEMENTS:
+        turn.answer(SeveralWaiting(verb, [item for item, _ in waiting]))
+    elif not waiting and said not in ACKNOWLEDGEMENTS:
+        turn.answer(NothingWaiting(verb))
+    turn.settle(intent.kind.value)
 
 
-def _waiting(ctx: Context) -> list[Command]:
-    """Events dispatched to this department group's department (for its members), and directive tasks of this
-    grid not yet acknowledged (for its 专职网格员)."""
+Waiting = list[tuple[WaitingItem, Command]]
+
+
+def _waiting(ctx: Context) -> Waiting:
+    """To acknowledge: events dispatched to this department group's department (for its members), and directive
+    tasks of this grid not yet acknowledged (for its 专职网格员)."""
     place = ctx.place
-    waiting: list[Command] = []
+    waiting: Waiting = []
     if place.is_department and ctx.permits(Action.EVENT_ACCEPT, scopes.of_place(place)):
         assert place.department_id is not None
-        waiting += [Accept(e) for e in event_repo.dispatched_to(ctx.session, place.department_id)]
+        for event in event_repo.dispatched_to(ctx.session, place.department_id):
+            waiting.append((WaitingItem(event.ref, event.description), Accept(event)))
     if place.is_grid and ctx.actor.holds(Role.GRID_WORKER, grid_id=place.grid_id):
         assert place.grid_id is not None
         for task in directive_repo.tasks_waiting_in_grid(ctx.session, place.grid_id):
             directive = ctx.session.get(Directive, task.directive_id)
             if directive is not None:
-                waiting.append(AcknowledgeTask(directive))
+                waiting.append((WaitingItem(directive.ref, directive.title), AcknowledgeTask(directive)))
+    return waiting
+
+
+def _to_finish(ctx: Context, intent: Intent) -> Waiting:
+    """To finish (办结/完成): the department's accepted events in its group; in a grid group, the grid's open
+    level-1 events and open directive tasks (for its 专职网格员)."""
+    place, result = ctx.place, (intent.fields.after or intent.body).strip()
+    waiting: Waiting = []
+    if place.is_department and ctx.permits(Action.EVENT_RESOLVE, scopes.of_place(place)):
+        assert place.department_id is not None
+        for event in event_repo.held_by_departments(ctx.session, [place.department_id]):
+            if event.status == EventStatus.ACCEPTED:
+                waiting.append((WaitingItem(event.ref, event.description), Resolve(event, result)))
+    if place.is_grid and ctx.actor.holds(Role.GRID_WORKER, grid_id=place.grid_id):
+        assert place.grid_id is not None
+        for event in event_repo.open_in_grids(ctx.session, [place.grid_id]):
+            waiting.append((WaitingItem(event.ref, event.description), CloseInGrid(event, result)))
+        for task in directive_repo.open_tasks_of_grids(ctx.session, [place.grid_id]):
+            directive = ctx.session.get(Directive, task.directive_id)
+            if directive is not None:
+                waiting.append((WaitingItem(directive.ref, directive.title), CompleteTask(directive, result)))
     return waiting
 
 
 def command(turn: Turn) -> None:
-    """Find the reference once, translate the intent into a command, and run it."""
+    """Find each reference once, translate the intent into a command per reference, and run each
+    (`签收 E1 E2` signs both, and answers for both)."""
     intent = turn.intent
     assert intent is not None
-    subject = resolve(turn.ctx.session, intent.ref) if intent.ref is not None else None
-    result = translate(intent, subject)
-    if isinstance(result, Notice):
-        turn.answer(result)
-    elif result is not None:
-        turn.execute(result)
+    for ref in intent.refs or (None,):
+        one = replace(intent, ref=ref, refs=(ref,) if ref else ())
+        subject = resolve(turn.ctx.session, ref) if ref is not None else None
+        result = translate(one, subject)
+        if isinstance(result, Notice):
+            turn.answer(result)
+        elif result is not None:
+            turn.execute(result)
     turn.outcome = intent.kind.value
 
 
@@ -173,7 +240,7 @@ def always_answered(turn: Turn) -> None:
     turn.settle(turn.outcome)
 
 
-CHAIN: tuple[Rule, ...] = (media, reading, chat, strangers, bare_acknowledgement, command, always_answered)
+CHAIN: tuple[Rule, ...] = (media, reading, chat, strangers, bare_command, command, always_answered)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,8 @@ from gridbot.governance.commands import (
     Coordinate,
     Correct,
     Correction,
+    DeclineExtension,
+    DeclineTaskExtensions,
     DirectiveDraft,
     Dispatch,
     Escalate,
@@ -43,6 +45,7 @@ from gridbot.governance.commands import (
     ViewDirective,
     ViewEvent,
     ViewHelp,
+    ViewStats,
     ViewTodo,
     Warn,
     Withdraw,
@@ -159,6 +162,7 @@ def _on_event(event: Event, intent: Intent) -> Command | None:
         IntentKind.PROGRESS: lambda: Progress(event, intent.body),
         IntentKind.EXTEND: lambda: RequestExtension(event, intent.fields.duration_hours, reason_of(intent)),
         IntentKind.APPROVE: lambda: ApproveExtension(event),
+        IntentKind.DECLINE: lambda: DeclineExtension(event, reason_of(intent)),
         IntentKind.ESCALATE: lambda: Escalate(event, intent.body),
         IntentKind.DISPATCH: lambda: Dispatch(event, intent.fields.department, _instructions(intent)),
         IntentKind.ESCALATE_DISTRICT: lambda: EscalateDistrict(event, intent.fields.reason, intent.body),
@@ -181,6 +185,7 @@ def _on_directive(directive: Directive, intent: Intent) -> Command | None:
         IntentKind.RESOLVE: lambda: CompleteTask(directive, _result(intent)),
         IntentKind.EXTEND: lambda: RequestTaskExtension(directive, intent.fields.duration_hours, intent.body),
         IntentKind.APPROVE: lambda: ApproveDirective(directive),
+        IntentKind.DECLINE: lambda: DeclineTaskExtensions(directive, reason_of(intent)),
         IntentKind.QUERY: lambda: ViewDirective(directive),
     }
     build = builders.get(intent.kind)
@@ -194,6 +199,7 @@ WITHOUT_REFERENCE: dict[IntentKind, Callable[[Intent], Command]] = {
     IntentKind.DIRECTIVE: lambda i: IssueDirective(_directive_draft(i)),
     IntentKind.CHOOSE: lambda i: ChooseCategory(i.fields.choice or 0),
     IntentKind.HELP: lambda i: ViewHelp(),
+    IntentKind.STATS: lambda i: ViewStats(i.fields.period or "day"),
 }
 
 
