@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from gridbot.storage.models.directives import DirectiveTask, TaskStatus
+from gridbot.storage.models.directives import Directive, DirectiveStatus, DirectiveTask, TaskStatus
 
 
 def tasks_of(session: Session, directive_id: int) -> list[DirectiveTask]:
@@ -48,5 +48,14 @@ def live_tasks(session: Session) -> list[DirectiveTask]:
     return list(
         session.exec(
             select(DirectiveTask).where(col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED]))
+        ).all()
+    )
+
+
+def in_review(session: Session) -> list[Directive]:
+    """Directives waiting for a center's review (待审核)."""
+    return list(
+        session.exec(
+            select(Directive).where(Directive.status == DirectiveStatus.PENDING_REVIEW).order_by(col(Directive.id))
         ).all()
     )
