@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,16 @@ from pydantic_settings import (
 )
 
 DEFAULT_DATABASE_URL = "sqlite:///./gridbot.db"
+SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—~至]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_span(text: str) -> tuple[time, time]:
+    """`08:30-12:00` → (08:30, 12:00); raises ValueError for anything else."""
+    match = SPAN.match(text)
+    if match is None:
+        raise ValueError(f"“{text}”应写作 HH:MM-HH:MM，例如 08:30-12:00")
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    return time(h1, m1), time(h2, m2)
 
 
 class Settings(BaseSettings):
@@ -39,7 +51,12 @@ class Settings(BaseSettings):
     open_event_reminder_hours: float = 72.0
     directive_ack_hours: float = 2.0
     silent_grid_days: int = 7
-    center_dispatch_hours: float = 4.0
+    center_dispatch_hours: float = 4.0  # 待派单: the center's limit to dispatch
+    center_verify_hours: float = 24.0  # 待核查: the center's limit to verify a resolved event (one working day)
+    directive_review_hours: float = 4.0  # 待审核: each center's limit to review a directive
+    # Working time (deadlines.py): limits count these hours of Chinese working days, except urgent matters
+    working_hours: list[str] = Field(default_factory=lambda: ["08:30-12:00", "14:00-18:00"])
+    quiet_hours: str = "21:00-07:30"  # no timed reminder or @ of a non-urgent matter in these hours ("" = none)
     warning_match_hours: float = 72.0  # a warning this long before an external record counts as its warning
     score_rules: dict[str, float] = Field(
         default_factory=lambda: {
@@ -88,6 +105,36 @@ class Settings(BaseSettings):
             hours, minutes = value.split(":")
             return time(int(hours), int(minutes))
         return value
+
+    @field_validator("working_hours", mode="before")
+    @classmethod
+    def _split_working_hours(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            return [part for part in re.split(r"[,，;；\s]+", value) if part]
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _check_working_hours(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("working_hours 至少要有一段工作时间")
+        spans = sorted(parse_span(text) for text in value)
+        for start, end in spans:
+            if start >= end:
+                raise ValueError(f"工作时间 {start:%H:%M}-{end:%H:%M} 应在同一天内、先开始后结束")
+        for (_, end), (start, _) in pairwise(spans):
+            if start < end:
+                raise ValueError("working_hours 的各段工作时间不能重叠")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _check_quiet_hours(cls, value: str) -> str:
+        if value.strip():
+            start, end = parse_span(value)
+            if start == end:
+                raise ValueError("quiet_hours 的开始和结束不能相同")
+        return value.strip()
 
     @classmethod
     def settings_customise_sources(

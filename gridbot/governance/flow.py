@@ -23,7 +23,7 @@ from gridbot.governance.commands import (
     VerifyWarning,
 )
 from gridbot.governance.context import Context
-from gridbot.governance.deadlines import add_hours
+from gridbot.governance.deadlines import event_limit
 from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close
 from gridbot.governance.machines import EVENT
@@ -173,8 +173,7 @@ def dispatch(ctx: Context, command: Dispatch) -> None:
         return
     item = lookup.item_of(ctx.catalog, event)
     accept_hours = item.accept_hours if item else DEFAULT_ACCEPT_HOURS
-    working = item.working_days if item else False
-    accept_due = add_hours(ctx.now, accept_hours, working_days=working)
+    accept_due = event_limit(ctx, event, ctx.now, accept_hours)
     change(
         ctx,
         event,
@@ -215,7 +214,7 @@ def accept_event(ctx: Context, event: Event) -> None:
     """签收: the department takes the event; coordination items close as they enter coordination."""
     item = lookup.item_of(ctx.catalog, event)
     resolve_hours = item.resolve_hours if item else DEFAULT_RESOLVE_HOURS
-    resolve_due = add_hours(ctx.now, resolve_hours, working_days=item.working_days if item else False)
+    resolve_due = event_limit(ctx, event, ctx.now, resolve_hours)
     change(ctx, event, "accept", resolve_due=resolve_due)
     department = lookup.department_name(ctx.session, event.department_id)
     if lookup.closes_on_coordination(ctx.catalog, event):
@@ -481,13 +480,11 @@ def approve_extension(ctx: Context, command: ApproveExtension) -> None:
     if not hours or not EVENT.allows(event, "extension_approved"):
         ctx.reply(NoExtension(ref=event.ref))
         return
-    item = lookup.item_of(ctx.catalog, event)
-    working = item.working_days if item else False
     updates: dict[str, Any] = {"extension_requested_hours": None}
     if event.resolve_due is not None:
-        updates["resolve_due"] = add_hours(event.resolve_due, hours, working_days=working)
+        updates["resolve_due"] = event_limit(ctx, event, event.resolve_due, hours)
     elif event.accept_due is not None:
-        updates["accept_due"] = add_hours(event.accept_due, hours, working_days=working)
+        updates["accept_due"] = event_limit(ctx, event, event.accept_due, hours)
     change(ctx, event, "extension_approved", note=f"{hours:g} 小时", **updates)
     ctx.reply(ExtensionApproved(ref=event.ref, hours=hours))
     ctx.post(lookup.department_group(ctx.session, event.department_id), ExtensionApproved(ref=event.ref, hours=hours))

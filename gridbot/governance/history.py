@@ -11,7 +11,7 @@ from typing import Any
 
 from gridbot.governance.context import Context
 from gridbot.governance.machines import DIRECTIVE, EVENT, TASK
-from gridbot.storage.models.directives import Directive, DirectiveHistory, DirectiveTask
+from gridbot.storage.models.directives import Directive, DirectiveHistory, DirectiveStatus, DirectiveTask
 from gridbot.storage.models.events import Event, EventHistory, EventStatus
 
 
@@ -19,13 +19,15 @@ def change(ctx: Context, event: Event, action: str, *, note: str = "", **updates
     """Apply `updates` to the event, move it as the machine says, and record who, when, what, from → to."""
     before = event.status
     after = EVENT.target(before, action)
-    # A deadline's clock starts when it is set; a queue's wait starts when the event enters it.
+    # A deadline's clock starts when it is set; a center's wait (待派单, 待核查) starts when the event enters it.
     if updates.get("accept_due") is not None:
         updates.setdefault("accept_from", ctx.now)
     if updates.get("resolve_due") is not None:
         updates.setdefault("resolve_from", ctx.now)
     if after == EventStatus.PENDING and before != EventStatus.PENDING:
         updates.setdefault("pending_since", ctx.now)
+    if after == EventStatus.RESOLVED and before != EventStatus.RESOLVED:
+        updates.setdefault("verify_since", ctx.now)
     changed = {key: value for key, value in updates.items() if getattr(event, key) != value}
     for key, value in changed.items():
         setattr(event, key, value)
@@ -75,6 +77,8 @@ def directive_change(ctx: Context, directive: Directive, action: str, *, note: s
     after = DIRECTIVE.target(before, action)
     if after is not None:
         directive.status = after
+    if after == DirectiveStatus.PENDING_REVIEW:
+        directive.review_since = ctx.now  # a center's review starts: on creation, and as each center passes it on
     if directive.id is None:
         ctx.session.add(directive)
         ctx.session.flush()

@@ -56,7 +56,7 @@ class CatalogItem:
     warning: bool = False
     accept_hours: float = 2.0
     resolve_hours: float = 72.0
-    working_days: bool = False
+    working_days: bool = False  # retired: limits count working time unless urgent (governance/deadlines.py)
     note: str = ""
 
 

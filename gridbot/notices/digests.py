@@ -25,6 +25,7 @@ class Digest(Notice):
     directives: Sequence[tuple[str, str, int, int]]
     silent_grids: Sequence[str]
     image: str | None = None  # the chart, a base64 PNG
+    overdue_at_centers: tuple[int, int, int] = (0, 0, 0)  # of open_overdue: 待派单, 待核查 events; 待审核 directives
 
     def attachment(self) -> str | None:
         return self.image
@@ -48,11 +49,20 @@ class Digest(Notice):
             f"大事不出街镇 {percent(self.shares.get(2, 0.0))}，"
             f"难事不出新区 {percent(self.shares.get(3, 0.0))}\n"
             f"预警 {total} 件（属实 {true}、不属实 {false}、迟报 {late}）\n"
-            f"超时未办 {self.open_overdue} 件"
+            f"超时未办 {self.open_overdue} 件{self._at_centers()}"
             + (f"\n超时和标记：\n{flag_lines}" if flag_lines else "")
             + (f"\n指令进度：\n{directive_lines}" if directive_lines else "")
             + f"\n沉默网格（近期无上报）：{'、'.join(self.silent_grids) if self.silent_grids else '无'}"
         )
+
+    def _at_centers(self) -> str:
+        pending, verify, review = self.overdue_at_centers
+        parts = [
+            f"{label} {count}"
+            for label, count in (("中心待派单", pending), ("中心待核查", verify), ("指令待审核", review))
+            if count
+        ]
+        return f"（其中{'、'.join(parts)}）" if parts else ""
 
 
 @dataclass(frozen=True, slots=True)

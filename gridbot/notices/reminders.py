@@ -71,9 +71,82 @@ class ReminderOpen(Notice):
 class ReminderCenterPending(Notice):
     ref: str
     since: datetime | None
+    due: datetime
 
     def text(self) -> str:
-        return f"⏰ 提醒：{self.ref} 自 {when(self.since)} 起待派单，请尽快派单：派单 {self.ref} 科室名称"
+        return (
+            f"⏰ 提醒：{self.ref} 自 {when(self.since)} 起待派单，"
+            f"请于 {when(self.due)} 前派单：派单 {self.ref} 科室名称"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueCenterPending(Notice):
+    ref: str
+    since: datetime | None
+    due: datetime
+
+    def text(self) -> str:
+        return (
+            f"🔴【超时】{self.ref} 自 {when(self.since)} 起待派单，未在 {when(self.due)} 前派单，"
+            f"请尽快派单：派单 {self.ref} 科室名称"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderVerify(Notice):
+    ref: str
+    department: str
+    since: datetime | None
+    due: datetime
+
+    def text(self) -> str:
+        return (
+            f"⏰ 提醒：{self.ref} {self.department}已于 {when(self.since)} 办结，待核查，请于 {when(self.due)} 前核查："
+            f"核查 {self.ref} 通过（或：核查 {self.ref} 不通过 原因）"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueVerify(Notice):
+    ref: str
+    department: str
+    since: datetime | None
+    due: datetime
+
+    def text(self) -> str:
+        return (
+            f"🔴【超时】{self.ref} {self.department}已于 {when(self.since)} 办结，未在 {when(self.due)} 前核查，"
+            f"请尽快核查：核查 {self.ref} 通过（或：核查 {self.ref} 不通过 原因）"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderReview(Notice):
+    ref: str
+    title: str
+    center: str
+    due: datetime
+
+    def text(self) -> str:
+        return (
+            f"⏰ 提醒：指令 {self.ref}“{self.title}”待{self.center}网格中心审核，请于 {when(self.due)} 前审核："
+            f"通过 {self.ref}（或：退回 {self.ref} 理由）"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueReview(Notice):
+    ref: str
+    title: str
+    center: str
+    due: datetime
+
+    def text(self) -> str:
+        return (
+            f"🔴【超时】指令 {self.ref}“{self.title}”{self.center}网格中心未在 {when(self.due)} 前审核，"
+            f"请尽快审核：通过 {self.ref}（或：退回 {self.ref} 理由）"
+        )
 
 
 @dataclass(frozen=True, slots=True)

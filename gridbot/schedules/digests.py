@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from gridbot.governance.context import Context
 from gridbot.governance.scores import ranking
+from gridbot.governance.timing import overdue_at_centers
 from gridbot.notices.digests import Digest, Ranking
 from gridbot.periods import Period
 from gridbot.schedules.charts import sector_chart
@@ -32,6 +33,7 @@ def digest_notice(figures: DigestFigures, *, name: str, place: str, period: str,
         warnings=(figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
         flags={department: dict(flags) for department, flags in figures.flags_by_department.items()},
         open_overdue=figures.open_overdue,
+        overdue_at_centers=(figures.overdue_pending, figures.overdue_verify, figures.overdue_review),
         directives=figures.directives,
         silent_grids=figures.silent_grids,
         image=chart,
@@ -40,6 +42,7 @@ def digest_notice(figures: DigestFigures, *, name: str, place: str, period: str,
 
 def send_digest(ctx: Context, kind: str, period: Period) -> None:
     silent_since = period.end - timedelta(days=ctx.settings.silent_grid_days)
+    at_center, in_review = overdue_at_centers(ctx)
     for group, town_ids, place in org_repo.leaders_groups(ctx.session):
         figures = digest_figures(
             ctx.session,
@@ -48,6 +51,8 @@ def send_digest(ctx: Context, kind: str, period: Period) -> None:
             end=period.end,
             silent_since=silent_since,
             now=ctx.now,
+            overdue_at_center=at_center,
+            overdue_in_review=in_review,
         )
         chart = sector_chart(f"{place}{period.label}事件（按大类）", figures.by_sector)
         ctx.post(

@@ -14,7 +14,7 @@ Format (UTF-8 YAML)::
             warning: true         # 预警类
             accept_hours: 1       # hours to accept (签收)
             resolve_hours: 24     # hours to resolve, or to enter coordination
-            working_days: false   # true: count only Chinese working days
+            working_days: false   # retired: read and ignored (every non-urgent limit counts working time)
             note: ""              # optional
 """
 

@@ -53,7 +53,7 @@ def live_tasks(session: Session) -> list[DirectiveTask]:
 
 
 def pending_review(session: Session) -> list[Directive]:
-    """Directives waiting for a center's review, oldest first."""
+    """Directives waiting for a center's review (待审核), oldest first."""
     return list(
         session.exec(
             select(Directive).where(Directive.status == DirectiveStatus.PENDING_REVIEW).order_by(col(Directive.id))

@@ -141,6 +141,11 @@ def live_events(session: Session) -> list[Event]:
     return list(session.exec(select(Event).where(col(Event.status).in_(LIVE_STATUSES))).all())
 
 
+def awaiting_verification(session: Session) -> list[Event]:
+    """Resolved events waiting for their center's verification (待核查)."""
+    return list(session.exec(select(Event).where(Event.status == EventStatus.RESOLVED)).all())
+
+
 def warned_between(session: Session, grid_id: int, since: datetime, until: datetime) -> bool:
     """Whether the grid sent a warning in [since, until]."""
     return (

@@ -117,9 +117,7 @@ def catalog_table(catalog: Catalog) -> str:
     for sector in catalog.sectors:
         lines.append(f"【{sector.name}】（{sector.code}，同义词：{'、'.join(sector.synonyms) or '—'}）")
         for item in sector.items:
-            limits = f"签收{item.accept_hours:g}h/办结{item.resolve_hours:g}h" + (
-                "(工作日)" if item.working_days else ""
-            )
+            limits = f"签收{item.accept_hours:g}h/办结{item.resolve_hours:g}h"
             flag = "预警" if item.warning else "    "
             lines.append(
                 f"  {item.code}  {item.name:<16}  {closure_labels[item.closure.value]}  {flag}  {limits}  "

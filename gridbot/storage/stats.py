@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,7 +30,10 @@ class DigestFigures:
     warnings_false: int = 0
     warnings_late: int = 0
     flags_by_department: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    open_overdue: int = 0
+    open_overdue: int = 0  # everything past its limit now: at a department, at a center's stage, in review
+    overdue_pending: int = 0  # of which: events waiting at a center to be dispatched (待派单)
+    overdue_verify: int = 0  # events waiting at a center to be verified (待核查)
+    overdue_review: int = 0  # directives waiting for a center's review (待审核)
     directives: list[tuple[str, str, int, int]] = field(default_factory=list)  # ref, title, done, total
     silent_grids: list[str] = field(default_factory=list)
 
@@ -45,8 +49,15 @@ def digest_figures(
     end: datetime,
     silent_since: datetime,
     now: datetime,
+    overdue_at_center: Collection[int] = (),
+    overdue_in_review: Collection[int] = (),
 ) -> DigestFigures:
-    """Figures for the towns in [start, end); silent grids are those with no report since `silent_since`."""
+    """Figures for the towns in [start, end); silent grids are those with no report since `silent_since`.
+
+    What is overdue at a department is read from the event's deadlines; the center's own limits are computed by
+    the rules (working time), which pass the events overdue at a center's stage and the directives overdue in
+    review.
+    """
     figures = DigestFigures()
     events = [
         e
@@ -70,6 +81,10 @@ def digest_figures(
         due = event.resolve_due or event.accept_due
         if event.status in (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.OPEN) and due and due < now:
             figures.open_overdue += 1
+        elif event.id in overdue_at_center and event.status == EventStatus.PENDING:
+            figures.overdue_pending += 1
+        elif event.id in overdue_at_center and event.status == EventStatus.RESOLVED:
+            figures.overdue_verify += 1
     ids = [e.id for e in events if e.id is not None]
     if ids:
         flagged = session.exec(
@@ -103,6 +118,14 @@ def digest_figures(
             continue
         done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
         figures.directives.append((directive.ref, directive.title, done, len(tasks)))
+    if overdue_in_review:
+        for directive in session.exec(select(Directive).where(col(Directive.id).in_(list(overdue_in_review)))).all():
+            towns = {
+                org_repo.village(session, org_repo.grid(session, grid_id).village_id).town_id
+                for grid_id in directive.grid_ids
+            }
+            figures.overdue_review += bool(towns & town_ids)
+    figures.open_overdue += figures.overdue_pending + figures.overdue_verify + figures.overdue_review
     for town_id in sorted(town_ids):
         for grid in org_repo.grids_of_town(session, town_id):
             reported = any(

@@ -1,4 +1,4 @@
-"""Scheduled work: idempotent per period, one catch-up after downtime, one process at a time."""
+"""Scheduled work: idempotent per period, one catch-up after downtime, one process at a time, quiet nights."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
+from gridbot.bot.dispatcher import Dispatcher
 from gridbot.clock import SHANGHAI, SimulatedClock
 from gridbot.schedules.runner import DueWork
 from gridbot.schedules.scheduler import ADVISORY_LOCK_KEY, Ticker, build_scheduler
 from gridbot.settings import Settings
 from gridbot.storage.database import is_sqlite
 from gridbot.storage.models import OutboxMessage
-from tests.helpers import load_example_org
+from tests.helpers import load_example_org, text_message
 
 DAY = datetime(2026, 4, 2, tzinfo=SHANGHAI)
 
@@ -101,3 +102,34 @@ async def test_the_scheduler_runs_in_shanghai_time_and_catches_up_at_start(engin
     finally:
         scheduler.shutdown(wait=False)
     assert len(digests(engine)) == 2
+
+
+def test_a_reminder_falling_in_the_quiet_hours_falls_due_when_they_end(engine: Engine) -> None:
+    # An evening shift until 21:30: dispatched at 20:00 with 2 working hours to accept (due 09:00 the next morning),
+    # the halfway reminder would be at 21:00, in the quiet hours; it falls due at 07:30 instead.
+    load_example_org(engine)
+    settings = Settings(working_hours=["08:30-12:00", "14:00-18:00", "19:00-21:30"])
+    evening = DAY + timedelta(hours=20)
+    dispatcher = Dispatcher(engine, settings, SimulatedClock(evening))
+    for text_, by, group in [
+        ("#上报 红旗村2组路灯不亮，晚上一片漆黑", "刘洋", "红旗村一网格群"),
+        ("上报中心 E1 需要专业电工维修", "刘洋", "红旗村一网格群"),
+        ("派单 E1 综合执法队", "林坐席", "永乐镇网格中心群"),
+    ]:
+        dispatcher.handle(text_message(text_, by, group, at=evening))
+    work = DueWork(engine, settings, since=evening)
+    morning = DAY + timedelta(days=1, hours=7, minutes=30)
+
+    assert work.next_due(evening, DAY + timedelta(days=1, hours=12)) == morning
+    work.run(DAY + timedelta(hours=21))
+    assert reminders(engine) == []
+    work.run(morning)
+    assert reminders(engine) == [("综合执法队群", ["田队长"], morning)]
+
+
+def reminders(engine: Engine) -> list[tuple[str, list[str], datetime]]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(OutboxMessage.template == "reminder_accept").order_by(col(OutboxMessage.id))
+        ).all()
+        return [(r.conversation, r.mentions, r.created_at) for r in rows]

@@ -54,6 +54,7 @@ class Directive(SQLModel, table=True):
     review_chain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reviewers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     return_reason: str | None = None
+    review_since: datetime | None = Field(default=None, sa_type=UtcDateTime)  # the current center's review began
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -113,6 +113,7 @@ class Event(SQLModel, table=True):
     accept_due: datetime | None = Field(default=None, sa_type=UtcDateTime)
     resolve_from: datetime | None = Field(default=None, sa_type=UtcDateTime)
     resolve_due: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    verify_since: datetime | None = Field(default=None, sa_type=UtcDateTime)  # resolved, waiting for the center
     extension_requested_hours: float | None = None
     created_at: datetime = Field(sa_type=UtcDateTime, index=True)
     updated_at: datetime = Field(sa_type=UtcDateTime)
