@@ -26,6 +26,7 @@ class Context:
     actor: Actor
     place: Place
     source_message_id: int | None = None  # the stored incoming message that asked for this, if any
+    quiet: bool = False  # in quiet hours (night): what people do then @-mentions nobody unless urgent
     notices: list[Addressed] = field(default_factory=list)
 
     def grant(self, action: Action, scope: Scope) -> Grant | None:
@@ -35,15 +36,22 @@ class Context:
     def permits(self, action: Action, scope: Scope) -> bool:
         return self.grant(action, scope) is not None
 
-    def reply(self, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
+    def reply(self, notice: Notice, *, mentions: Iterable[int] = (), urgent: bool = False) -> None:
         """Answer whoever asked (in chat: the group the message came from)."""
-        self.notices.append(Addressed(notice, reply=True, mentions=tuple(mentions)))
+        self.notices.append(Addressed(notice, reply=True, mentions=self._ringing(mentions, urgent)))
 
-    def post(self, group: Group | None, notice: Notice, *, mentions: Iterable[int] = ()) -> None:
+    def post(self, group: Group | None, notice: Notice, *, mentions: Iterable[int] = (), urgent: bool = False) -> None:
         """Post into a group; a missing group (not in the organisation) is skipped."""
         if group is None or group.id is None:
             return
-        self.notices.append(Addressed(notice, group_id=group.id, mentions=tuple(mentions)))
+        self.notices.append(Addressed(notice, group_id=group.id, mentions=self._ringing(mentions, urgent)))
+
+    def _ringing(self, mentions: Iterable[int], urgent: bool) -> tuple[int, ...]:
+        """Who is @-mentioned: nobody at night for what people do about a non-urgent matter (the message still goes;
+        the morning's reminders @ them). Timed notices are moved out of the night by the scheduler instead."""
+        if self.quiet and not urgent and self.actor.person is not None:
+            return ()
+        return tuple(mentions)
 
     @property
     def replied(self) -> bool:

@@ -14,6 +14,7 @@ from gridbot.governance.commands import (
     TaskProgress,
 )
 from gridbot.governance.context import Context
+from gridbot.governance.deadlines import directive_is_urgent
 from gridbot.governance.directive_issue import brief, issuer_group
 from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close, create, directive_change, task_change
@@ -93,6 +94,7 @@ def dispatch(ctx: Context, directive: Directive) -> None:
             lookup.grid_group(ctx.session, grid_id),
             DirectiveTaskPosted(brief=posted, grid=grid.name),
             mentions=lookup.grid_worker_ids(ctx.session, grid_id),
+            urgent=directive_is_urgent(directive),
         )
 
 

@@ -23,7 +23,7 @@ from gridbot.governance.commands import (
     VerifyWarning,
 )
 from gridbot.governance.context import Context
-from gridbot.governance.deadlines import event_limit
+from gridbot.governance.deadlines import event_is_urgent, event_limit
 from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close
 from gridbot.governance.machines import EVENT
@@ -191,6 +191,7 @@ def dispatch(ctx: Context, command: Dispatch) -> None:
             department=department.name, accept_due=accept_due, note=command.instructions, **_brief(ctx, event)
         ),
         mentions=lookup.department_staff_ids(ctx.session, department.id),
+        urgent=event_is_urgent(ctx.catalog, event),
     )
     ctx.reply(Dispatched(ref=event.ref, department=department.name, accept_due=accept_due))
 
@@ -391,6 +392,7 @@ def verify(ctx: Context, command: Verify) -> None:
         department_group,
         VerifyFailed(ref=event.ref, reason=reason),
         mentions=lookup.department_staff_ids(ctx.session, event.department_id),
+        urgent=event_is_urgent(ctx.catalog, event),
     )
 
 
@@ -506,4 +508,5 @@ def decline_extension(ctx: Context, command: DeclineExtension) -> None:
         lookup.department_group(ctx.session, event.department_id),
         ExtensionDeclined(ref=event.ref, reason=command.reason),
         mentions=lookup.department_staff_ids(ctx.session, event.department_id),
+        urgent=event_is_urgent(ctx.catalog, event),
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from gridbot.governance import lookup, scopes
 from gridbot.governance.commands import AddPhoto, Attach, ChooseCategory, EventDraft, Report, SetLocation, Warn
 from gridbot.governance.context import Context
+from gridbot.governance.deadlines import event_is_urgent
 from gridbot.governance.flow import send_to_center
 from gridbot.governance.handlers import handles
 from gridbot.governance.history import change, close, create
@@ -115,20 +116,25 @@ def report(ctx: Context, command: Report) -> None:
         return
     event = _new_event(ctx, command.draft, grid_id, source="report")
     mentions = _mention_grid_worker(ctx, grid_id)
+    urgent = event_is_urgent(ctx.catalog, event)
     halves = (event.before is not None, event.after is not None)
     if command.self_resolved:
         close(ctx, event, "self_resolve", Closure.SELF)
-        ctx.reply(ReportSelfResolved(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions)
+        ctx.reply(ReportSelfResolved(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions, urgent=urgent)
     elif command.asks_center:
         send_to_center(ctx, event, note=event.description)
         town = org_repo.town(ctx.session, event.town_id).name
-        ctx.reply(ReportToCenter(ref=event.ref, sector=event.sector or "待分类", center=town), mentions=mentions)
+        ctx.reply(
+            ReportToCenter(ref=event.ref, sector=event.sector or "待分类", center=town),
+            mentions=mentions,
+            urgent=urgent,
+        )
     elif halves == (True, False):
-        ctx.reply(ReportNeedsAfter(ref=event.ref), mentions=mentions)
+        ctx.reply(ReportNeedsAfter(ref=event.ref), mentions=mentions, urgent=urgent)
     elif halves == (False, True):
-        ctx.reply(ReportNeedsBefore(ref=event.ref), mentions=mentions)
+        ctx.reply(ReportNeedsBefore(ref=event.ref), mentions=mentions, urgent=urgent)
     else:
-        ctx.reply(ReportOpen(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions)
+        ctx.reply(ReportOpen(ref=event.ref, sector=event.sector or "待分类"), mentions=mentions, urgent=urgent)
     if not event.category_confirmed:
         if event.candidates:
             _ask_category(ctx, event)
@@ -145,7 +151,8 @@ def warning(ctx: Context, command: Warn) -> None:
         return
     refusal = WarningNotWorker()
     if not ctx.permits(Action.EVENT_WARN, scopes.of_grid(ctx.session, grid_id)):
-        ctx.reply(refusal, mentions=lookup.grid_worker_ids(ctx.session, grid_id))
+        # a warning waits for no morning: the 专职网格员 is called even at night
+        ctx.reply(refusal, mentions=lookup.grid_worker_ids(ctx.session, grid_id), urgent=True)
         return
     if command.draft.empty:
         ctx.reply(ReportNeedsContent(warning=True))

@@ -30,6 +30,7 @@ from gridbot.governance import (  # noqa: F401
 from gridbot.governance.actors import Actor, Place
 from gridbot.governance.commands import Command
 from gridbot.governance.context import Context
+from gridbot.governance.deadlines import WorkingTime
 from gridbot.governance.handlers import HANDLERS
 from gridbot.intents.catalog import Catalog
 from gridbot.notices import Addressed, Notice
@@ -74,6 +75,7 @@ class Governance:
             actor=actor,
             place=place,
             source_message_id=source_message_id,
+            quiet=WorkingTime.of(self.settings).in_quiet(now),
         )
 
     def execute(

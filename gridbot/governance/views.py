@@ -243,11 +243,10 @@ def stats(ctx: Context, command: ViewStats) -> None:
     if not require(ctx, Action.STATS_VIEW, scopes.of_place(ctx.place), "查看统计"):
         return
     towns, place = _stats_place(ctx)
-    start = _period_start(ctx.now, command.period)
-    silent_since = ctx.now - timedelta(days=ctx.settings.silent_grid_days)
-    figures = digest_figures(
-        ctx.session, town_ids=towns, start=start, end=ctx.now, silent_since=silent_since, now=ctx.now
-    )
+    start, now = _period_start(ctx.now, command.period), ctx.now
+    so_far = now + timedelta(seconds=1)  # the figures count [start, now], this very moment included
+    silent_since = now - timedelta(days=ctx.settings.silent_grid_days)
+    figures = digest_figures(ctx.session, town_ids=towns, start=start, end=so_far, silent_since=silent_since, now=now)
     ctx.reply(
         Stats(
             place=place,
