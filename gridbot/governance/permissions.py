@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gridbot.governance.actors import SYSTEM, Actor, Place, PlaceKind
-from gridbot.storage.models.org import ROLE_LABELS, Role, RoleAssignment
+from gridbot.storage.models.org import Role, RoleAssignment
 
 
 class Action(StrEnum):
@@ -54,45 +54,6 @@ class Action(StrEnum):
     STATS_VIEW = "stats.view"
     RECORDS_IMPORT = "records.import"
     DUE_WORK = "due.run"
-
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.EVENT_REPORT: "上报事件",
-    Action.EVENT_WARN: "预警直报",
-    Action.EVENT_CHOOSE_CATEGORY: "回复数字选择类别",
-    Action.EVENT_ATTACH: "附图、发照片和位置",
-    Action.EVENT_ESCALATE: "上报中心",
-    Action.EVENT_COORDINATE: "协调（一级事件）",
-    Action.EVENT_CLOSE_IN_GRID: "办结（一级事件）",
-    Action.EVENT_DISPATCH: "派单",
-    Action.EVENT_ACCEPT: "签收",
-    Action.EVENT_RETURN: "退回事件",
-    Action.EVENT_PROGRESS: "反馈进展",
-    Action.EVENT_RESOLVE: "办结（部门）",
-    Action.EVENT_EXTEND: "申请延期",
-    Action.EVENT_APPROVE_EXTENSION: "同意或不同意延期",
-    Action.EVENT_VERIFY: "核查",
-    Action.EVENT_VERIFY_WARNING: "核实预警",
-    Action.EVENT_ESCALATE_DISTRICT: "上报新区",
-    Action.EVENT_CORRECT: "更正",
-    Action.EVENT_WITHDRAW: "撤回",
-    Action.EVENT_CHECK: "抽查",
-    Action.EVENT_RATE: "评价",
-    Action.EVENT_VIEW: "查询事件",
-    Action.DIRECTIVE_ISSUE: "下发部门指令",
-    Action.DIRECTIVE_REVIEW: "审核指令（通过/退回）",
-    Action.DIRECTIVE_APPROVE_EXTENSION: "同意或不同意指令任务延期",
-    Action.DIRECTIVE_VIEW: "查询指令",
-    Action.TASK_ACKNOWLEDGE: "收到指令",
-    Action.TASK_PROGRESS: "反馈指令进展",
-    Action.TASK_COMPLETE: "完成指令",
-    Action.TASK_EXTEND: "申请指令延期",
-    Action.TODO_VIEW: "待办",
-    Action.HELP_VIEW: "帮助",
-    Action.STATS_VIEW: "查看统计（日报、本周、本月）",
-    Action.RECORDS_IMPORT: "导入外部记录",
-    Action.DUE_WORK: "提醒、超时标记、日报、排名、计分",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,27 +161,15 @@ def anywhere(role: RoleAssignment, place: Place, scope: Scope, actor: Actor) -> 
     return True
 
 
-RELATION_LABELS: dict[Relation, str] = {
-    in_grid_group: "本网格群",
-    in_grid_group_own_report: "本网格群（本人上报的）",
-    in_department_group: "本部门群",
-    in_worked_grid_group: "所在网格群",
-    in_holding_center_group: "经办中心群",
-    in_town_center_group: "本镇中心群",
-    in_district_center_group: "新区中心群",
-    in_leaders_group: "本级领导群",
-    anywhere: "任何地方",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Grant:
     role: str  # a Role value, or SYSTEM
     where: Relation
 
     @property
-    def label(self) -> str:
-        return RELATION_LABELS[self.where]
+    def place(self) -> str:
+        """The relation's name (`in_grid_group`): notices/forms.py words it for people."""
+        return self.where.__name__
 
 
 def _grants(*pairs: tuple[str | Role, Relation]) -> tuple[Grant, ...]:
@@ -305,19 +254,6 @@ def allows(actor: Actor, place: Place, action: Action, scope: Scope) -> bool:
     return grant_for(actor, place, action, scope) is not None
 
 
-def describe(action: Action) -> str:
-    """Who may, where, in words: "经办中心群的网格中心坐席"; the grid forces together as 网格力量."""
-    by_place: dict[str, list[str]] = {}
-    for grant in PERMISSIONS.get(action, ()):
-        if grant.role == SYSTEM:
-            continue
-        label = ROLE_LABELS[Role(grant.role)]
-        by_place.setdefault(grant.label, [])
-        if label not in by_place[grant.label]:
-            by_place[grant.label].append(label)
-    forces = [ROLE_LABELS[r] for r in GRID_FORCES]
-    parts = []
-    for place, roles in by_place.items():
-        named = "网格员、网格长等网格力量" if set(forces) <= set(roles) else "、".join(roles)
-        parts.append(f"{place}的{named}")
-    return "；".join(parts) or "系统"
+def granted_to(action: Action) -> list[tuple[str, str]]:
+    """(role, place) of every person's grant of the action, in the table's order (for wording who may)."""
+    return [(grant.role, grant.place) for grant in PERMISSIONS.get(action, ()) if grant.role != SYSTEM]

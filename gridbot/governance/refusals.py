@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from gridbot.governance.actors import Place, PlaceKind
 from gridbot.governance.context import Context
-from gridbot.governance.permissions import Action, Scope, describe, grant_for
+from gridbot.governance.permissions import Action, Scope, grant_for, granted_to
 from gridbot.notices import Notice
 from gridbot.notices.directives import DirectiveWrongStatus
-from gridbot.notices.forms import DIRECTIVE_STAGES, EVENT_STAGES, form, stage
+from gridbot.notices.forms import DIRECTIVE_STAGES, EVENT_STAGES, PLACE_LABELS, form, stage, who_may
 from gridbot.notices.questions import NoPermission, NoPermissionHere, WrongStatus
 from gridbot.storage.models.directives import DIRECTIVE_STATUS_LABELS, Directive, DirectiveStatus
 from gridbot.storage.models.events import STATUS_LABELS, Event
+from gridbot.storage.models.org import ROLE_LABELS
 
 
 def refusal(ctx: Context, action: Action, scope: Scope, tried: str, *, ref: str = "") -> Notice:
@@ -19,8 +20,9 @@ def refusal(ctx: Context, action: Action, scope: Scope, tried: str, *, ref: str 
     if ctx.place.kind not in (PlaceKind.DIRECT, PlaceKind.SYSTEM):
         elsewhere = grant_for(ctx.actor, Place.direct(), action, scope)
         if elsewhere is not None:
-            return NoPermissionHere(action=tried, place=elsewhere.label, form=typed)
-    return NoPermission(action=tried, who=describe(action), form=typed)
+            return NoPermissionHere(action=tried, place=PLACE_LABELS[elsewhere.place], form=typed)
+    roles = {role.value: label for role, label in ROLE_LABELS.items()}
+    return NoPermission(action=tried, who=who_may(granted_to(action), roles), form=typed)
 
 
 def require(ctx: Context, action: Action, scope: Scope, refused: str | Notice, *, ref: str = "") -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from gridbot.governance.actors import SYSTEM
 from gridbot.governance.machines import DIRECTIVE, EVENT, TASK, Machine
-from gridbot.governance.permissions import ACTION_LABELS, PERMISSIONS
+from gridbot.governance.permissions import PERMISSIONS
+from gridbot.notices.forms import ACTION_LABELS, PLACE_LABELS
 from gridbot.notices.queries import ACTION_LABELS as HISTORY_LABELS
 from gridbot.storage.models.directives import DIRECTIVE_STATUS_LABELS, TASK_STATUS_LABELS
 from gridbot.storage.models.events import STATUS_LABELS
@@ -60,7 +61,7 @@ INTRO = """# 权限和状态（由代码生成，请勿手改）
 
 
 def _cell(action: object, role: str) -> str:
-    labels = [grant.label for grant in PERMISSIONS[action] if grant.role == role]  # type: ignore[index]
+    labels = [PLACE_LABELS[grant.place] for grant in PERMISSIONS[action] if grant.role == role]  # type: ignore[index]
     return "、".join(dict.fromkeys(labels)) or "—"
 
 
@@ -68,7 +69,9 @@ def permission_table() -> str:
     header = "| 动作 | 键 | " + " | ".join(label for _, label in WHO) + " |"
     rule = "|" + "---|" * (len(WHO) + 2)
     rows = [
-        f"| {ACTION_LABELS[action]} | `{action.value}` | " + " | ".join(_cell(action, role) for role, _ in WHO) + " |"
+        f"| {ACTION_LABELS[action.value]} | `{action.value}` | "
+        + " | ".join(_cell(action, role) for role, _ in WHO)
+        + " |"
         for action in PERMISSIONS
     ]
     return "\n".join([header, rule, *rows])

@@ -13,9 +13,12 @@ from gridbot.governance.directive_issue import brief
 from gridbot.governance.handlers import handles
 from gridbot.governance.permissions import Action
 from gridbot.governance.refusals import require
+from gridbot.governance.timing import overdue_at_centers
+from gridbot.notices.digests import digest
 from gridbot.notices.directives import DirectiveReport
 from gridbot.notices.forms import EVENT_STAGES, form, stage
-from gridbot.notices.queries import EventReport, Help, HistoryLine, Stats, Todo, TodoItem
+from gridbot.notices.queries import EventReport, Help, HistoryLine, Todo, TodoItem
+from gridbot.notices.wording import when
 from gridbot.storage import directive_repo, event_repo, org_repo
 from gridbot.storage.models.directives import (
     DIRECTIVE_STATUS_LABELS,
@@ -239,23 +242,21 @@ def _stats_place(ctx: Context) -> tuple[set[int], str]:
 
 @handles(ViewStats)
 def stats(ctx: Context, command: ViewStats) -> None:
-    """日报 / 统计 / 本周 / 本月 asked in a leaders or center group: the figures so far, for that place."""
+    """日报 / 统计 / 本周 / 本月 asked in a leaders or center group: the digest's figures so far, for that place."""
     if not require(ctx, Action.STATS_VIEW, scopes.of_place(ctx.place), "查看统计"):
         return
     towns, place = _stats_place(ctx)
     start, now = _period_start(ctx.now, command.period), ctx.now
-    so_far = now + timedelta(seconds=1)  # the figures count [start, now], this very moment included
-    silent_since = now - timedelta(days=ctx.settings.silent_grid_days)
-    figures = digest_figures(ctx.session, town_ids=towns, start=start, end=so_far, silent_since=silent_since, now=now)
-    ctx.reply(
-        Stats(
-            place=place,
-            period=PERIOD_NAMES.get(command.period, "今日"),
-            created=figures.created,
-            by_level=dict(figures.by_level),
-            by_sector=figures.by_sector.most_common(),
-            closed=figures.closed,
-            warnings=(figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
-            open_overdue=figures.open_overdue,
-        )
+    at_center, in_review = overdue_at_centers(ctx)
+    figures = digest_figures(
+        ctx.session,
+        town_ids=towns,
+        start=start,
+        end=now + timedelta(seconds=1),  # [start, now]: this very moment included
+        silent_since=now - timedelta(days=ctx.settings.silent_grid_days),
+        now=now,
+        overdue_at_center=at_center,
+        overdue_in_review=in_review,
     )
+    period = f"{PERIOD_NAMES.get(command.period, '今日')}（截至{when(now)}）"
+    ctx.reply(digest(figures, name="统计", place=place, period=period))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gridbot.notices.base import Notice
 from gridbot.notices.wording import percent
+from gridbot.storage.stats import DigestFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,27 @@ class Digest(Notice):
             if count
         ]
         return f"（其中{'、'.join(parts)}）" if parts else ""
+
+
+def digest(figures: DigestFigures, *, name: str, place: str, period: str, chart: str | None = None) -> Digest:
+    """The digest of a place's figures (scheduled, or asked for with 日报/统计)."""
+    return Digest(
+        name=name,
+        place=place,
+        period=period,
+        created=figures.created,
+        by_level=dict(figures.by_level),
+        by_sector=figures.by_sector.most_common(),
+        closed=figures.closed,
+        shares={level: figures.share(level) for level in (1, 2, 3)},
+        warnings=(figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
+        flags={department: dict(flags) for department, flags in figures.flags_by_department.items()},
+        open_overdue=figures.open_overdue,
+        overdue_at_centers=(figures.overdue_pending, figures.overdue_verify, figures.overdue_review),
+        directives=figures.directives,
+        silent_grids=figures.silent_grids,
+        image=chart,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ ACTION_FORMS: dict[str, str] = {
     "todo.view": "待办",
     "help.view": "帮助",
     "stats.view": "日报",
+    "records.import": "gridbot import records 文件.yaml",
+    "due.run": "（由系统定时执行）",
 }
 
 # What an event waits for in each status: who moves it (a word put before the holder's name) and what they type.
@@ -93,3 +95,77 @@ REF_EXAMPLES: dict[str, str] = {
     "rate": "评价 E12 满意",
     "query": "查询 E12",
 }
+
+
+# What each action of the permission table is called (docs/permissions.md, refusals).
+ACTION_LABELS: dict[str, str] = {
+    "event.report": "上报事件",
+    "event.warn": "预警直报",
+    "event.choose_category": "回复数字选择类别",
+    "event.attach": "附图、发照片和位置",
+    "event.escalate": "上报中心",
+    "event.coordinate": "协调（一级事件）",
+    "event.close_in_grid": "办结（一级事件）",
+    "event.dispatch": "派单",
+    "event.accept": "签收",
+    "event.return": "退回事件",
+    "event.progress": "反馈进展",
+    "event.resolve": "办结（部门）",
+    "event.extend": "申请延期",
+    "event.approve_extension": "同意或不同意延期",
+    "event.verify": "核查",
+    "event.verify_warning": "核实预警",
+    "event.escalate_district": "上报新区",
+    "event.correct": "更正",
+    "event.withdraw": "撤回",
+    "event.check": "抽查",
+    "event.rate": "评价",
+    "event.view": "查询事件",
+    "directive.issue": "下发部门指令",
+    "directive.review": "审核指令（通过/退回）",
+    "directive.approve_extension": "同意或不同意指令任务延期",
+    "directive.view": "查询指令",
+    "task.acknowledge": "收到指令",
+    "task.progress": "反馈指令进展",
+    "task.complete": "完成指令",
+    "task.extend": "申请指令延期",
+    "todo.view": "待办",
+    "help.view": "帮助",
+    "stats.view": "查看统计（日报、本周、本月）",
+    "records.import": "导入外部记录",
+    "due.run": "提醒、超时标记、日报、排名、计分",
+}
+
+
+# Where a grant holds, keyed by the permission table's relation names.
+PLACE_LABELS: dict[str, str] = {
+    "in_grid_group": "本网格群",
+    "in_grid_group_own_report": "本网格群（本人上报的）",
+    "in_department_group": "本部门群",
+    "in_worked_grid_group": "所在网格群",
+    "in_holding_center_group": "经办中心群",
+    "in_town_center_group": "本镇中心群",
+    "in_district_center_group": "新区中心群",
+    "in_leaders_group": "本级领导群",
+    "anywhere": "任何地方",
+}
+
+GRID_FORCE_ROLES = ("grid_worker", "part_time", "frontline", "grid_chief", "grid_instructor")
+
+
+def who_may(grants: list[tuple[str, str]], role_labels: dict[str, str]) -> str:
+    """ "经办中心群的网格中心坐席；…": who may, by place, the grid forces together as 网格力量."""
+    by_place: dict[str, list[str]] = {}
+    for role, place in grants:
+        roles = by_place.setdefault(PLACE_LABELS[place], [])
+        if role not in roles:
+            roles.append(role)
+    parts = []
+    for place, roles in by_place.items():
+        named = (
+            "网格员、网格长等网格力量"
+            if set(GRID_FORCE_ROLES) <= set(roles)
+            else "、".join(role_labels[r] for r in roles)
+        )
+        parts.append(f"{place}的{named}")
+    return "；".join(parts) or "系统"

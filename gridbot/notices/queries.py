@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -160,28 +160,3 @@ class Help(Notice):
 
     def text(self) -> str:
         return HELP_TEXT[self.audience]
-
-
-@dataclass(frozen=True, slots=True)
-class Stats(Notice):
-    """On request (日报, 统计, 本周, 本月): the digest's figures so far, for the asker's town or district."""
-
-    place: str
-    period: str
-    created: int
-    by_level: Mapping[int, int]
-    by_sector: Sequence[tuple[str, int]]
-    closed: int
-    warnings: tuple[int, int, int, int]
-    open_overdue: int
-
-    def text(self) -> str:
-        sectors = "、".join(f"{sector} {count}" for sector, count in self.by_sector[:6]) or "无"
-        total, true, _false, late = self.warnings
-        levels = "、".join(
-            f"{name} {self.by_level.get(level, 0)}" for level, name in ((1, "一级"), (2, "二级"), (3, "三级"))
-        )
-        return (
-            f"📊【{self.place}{self.period}统计】\n新增事件 {self.created} 件（{levels}）\n按大类：{sectors}\n"
-            f"办结 {self.closed} 件　预警 {total} 件（属实 {true}、迟报 {late}）　超时未办 {self.open_overdue} 件"
-        )

@@ -8,36 +8,16 @@ from datetime import timedelta
 from gridbot.governance.context import Context
 from gridbot.governance.scores import ranking
 from gridbot.governance.timing import overdue_at_centers
-from gridbot.notices.digests import Digest, Ranking
+from gridbot.notices.digests import Ranking, digest
 from gridbot.periods import Period
 from gridbot.schedules.charts import sector_chart
 from gridbot.storage import org_repo
 from gridbot.storage.models.org import GroupKind
-from gridbot.storage.stats import DigestFigures, digest_figures
+from gridbot.storage.stats import digest_figures
 
 log = logging.getLogger(__name__)
 
 DIGEST_NAMES = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
-
-
-def digest_notice(figures: DigestFigures, *, name: str, place: str, period: str, chart: str | None) -> Digest:
-    return Digest(
-        name=name,
-        place=place,
-        period=period,
-        created=figures.created,
-        by_level=dict(figures.by_level),
-        by_sector=figures.by_sector.most_common(),
-        closed=figures.closed,
-        shares={level: figures.share(level) for level in (1, 2, 3)},
-        warnings=(figures.warnings, figures.warnings_true, figures.warnings_false, figures.warnings_late),
-        flags={department: dict(flags) for department, flags in figures.flags_by_department.items()},
-        open_overdue=figures.open_overdue,
-        overdue_at_centers=(figures.overdue_pending, figures.overdue_verify, figures.overdue_review),
-        directives=figures.directives,
-        silent_grids=figures.silent_grids,
-        image=chart,
-    )
 
 
 def send_digest(ctx: Context, kind: str, period: Period) -> None:
@@ -57,7 +37,7 @@ def send_digest(ctx: Context, kind: str, period: Period) -> None:
         chart = sector_chart(f"{place}{period.label}事件（按大类）", figures.by_sector)
         ctx.post(
             group,
-            digest_notice(figures, name=DIGEST_NAMES[kind], place=place, period=period.label, chart=chart),
+            digest(figures, name=DIGEST_NAMES[kind], place=place, period=period.label, chart=chart),
         )
 
 
