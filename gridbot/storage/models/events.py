@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gridbot.storage.types import UtcDateTime
@@ -53,7 +53,11 @@ class InboxMessage(SQLModel, table=True):
     """Every incoming message, stored before anything else happens (unique per channel + message id)."""
 
     __tablename__ = "inbox_message"
-    __table_args__ = (UniqueConstraint("channel", "message_id"),)
+    # The index serves "this person's recent messages in this group" (photos sent just before a report).
+    __table_args__ = (
+        UniqueConstraint("channel", "message_id"),
+        Index("ix_inbox_message_sender_place", "person_id", "group_id", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str
