@@ -41,6 +41,7 @@ class ReplyContext:
     direct: bool
     received_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    sender_name: str = ""  # the person's name in the organisation, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +62,6 @@ class OutgoingMessage:
     reply_to: ReplyContext | None = None
     in_reply_to: int | None = None
     image_png: str | None = None
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, command) one-tap actions, for channels that show cards
+    via: str | None = None  # the channel this message must go through, when its row says so
+    kind: str = ""  # the notice's kind (`dispatched_to_department`), for routing by kind

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from gridbot.bot.messages import OutgoingMessage, ReplyContext
 from gridbot.storage.models.events import InboxMessage, OutboxMessage
-from gridbot.storage.models.org import Group
+from gridbot.storage.models.org import Group, Person
 from gridbot.storage.org_repo import bindings_of
 
 
@@ -28,6 +28,7 @@ def outgoing(
             direct=bool(source.payload.get("direct")),
             received_at=source.received_at,
             payload=dict(source.payload),
+            sender_name=_name(session, source.person_id),
         )
         if source is not None
         else None
@@ -42,7 +43,15 @@ def outgoing(
         reply_to=reply_to,
         in_reply_to=row.in_reply_to,
         image_png=row.image_png,
+        buttons=tuple((label, command) for label, command in row.buttons),
+        via=row.via,
+        kind=row.template,
     )
+
+
+def _name(session: Session, person_id: int | None) -> str:
+    person = session.get(Person, person_id) if person_id is not None else None
+    return person.name if person is not None else ""
 
 
 def next_attempt(engine: Engine, after: datetime, until: datetime) -> datetime | None:

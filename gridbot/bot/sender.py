@@ -17,12 +17,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
+from gridbot.bot import routing
 from gridbot.bot.channels.base import Channel, DeliveryError
 from gridbot.bot.messages import OutgoingMessage
 from gridbot.bot.metrics import Metrics
 from gridbot.bot.outbox import outgoing
 from gridbot.clock import Clock
 from gridbot.intents.masking import mask_text
+from gridbot.notices import render
+from gridbot.notices.questions import Ring
 from gridbot.settings import Settings
 from gridbot.storage.models.events import OutboxMessage
 
@@ -135,12 +138,31 @@ class Sender:
     # ---- delivering ----
 
     def route(self, message: OutgoingMessage) -> Channel | None:
-        """A reply goes back through the channel it came from when it can; otherwise the first that can."""
-        if message.reply_to is not None:
-            for channel in self.channels:
-                if channel.name == message.reply_to.channel and channel.can_deliver(message):
-                    return channel
-        return next((c for c in self.channels if c.can_deliver(message)), None)
+        """The channel that carries the message (bot/routing.py: cards, rings, replies, then preference)."""
+        chosen = routing.choose(message, self.channels)
+        return chosen.channel if chosen is not None else None
+
+    def _ring(self, row_id: int) -> None:
+        """After a card that names people, a short robot text that @s them (a card's mentions do not notify)."""
+        with Session(self.engine) as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                return
+            first_line = row.text.splitlines()[0] if row.text else ""
+            session.add(
+                OutboxMessage(
+                    group_id=row.group_id,
+                    conversation=row.conversation,
+                    text=mask_text(render(Ring(first_line))),
+                    mentions=list(row.mentions),
+                    mention_userids=list(row.mention_userids),
+                    template=Ring.kind(),
+                    via="robot",
+                    created_at=self.clock.now(),
+                )
+            )
+            session.commit()
+        self.wake.set()
 
     def _bucket(self, channel: Channel, target: str) -> TokenBucket:
         key = (channel.name, target)
@@ -160,7 +182,8 @@ class Sender:
         held: dict[tuple[str, str], float] = {}  # targets already waiting keep their order
         for item in claimed:
             message = item.message
-            channel = self.route(message)
+            chosen = routing.choose(message, self.channels)
+            channel = chosen.channel if chosen is not None else None
             if channel is None:
                 await asyncio.to_thread(
                     self._finish, item.row_id, "undeliverable", error="no channel bound to this group"
@@ -185,6 +208,8 @@ class Sender:
                 continue
             self.metrics.sent.labels(channel.name).inc()
             await asyncio.to_thread(self._finish, item.row_id, "sent")
+            if chosen is not None and chosen.ring_after:
+                await asyncio.to_thread(self._ring, item.row_id)
             sent += 1
         return sent
 

@@ -4,11 +4,11 @@ Neutral ground: governance, schedules, the chat side and the console all create 
 nothing here decides anything. `render` gives a notice's text; personal data is masked by the outbox writer.
 """
 
-from gridbot.notices.base import Addressed, Notice
+from gridbot.notices.base import Addressed, Button, Notice
 
 
 def render(notice: Notice) -> str:
     return notice.text().strip()
 
 
-__all__ = ["Addressed", "Notice", "render"]
+__all__ = ["Addressed", "Button", "Notice", "render"]

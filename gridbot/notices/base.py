@@ -20,14 +20,30 @@ class Notice:
     def text(self) -> str:
         raise NotImplementedError
 
+    @classmethod
+    def kind(cls) -> str:
+        """A stable name of the kind of message (`NoPermission` → `no_permission`), kept on the outbox row."""
+        return _WORD_START.sub("_", cls.__name__).lower()
+
     @property
     def key(self) -> str:
-        """A stable name of the kind of message (`NoPermission` → `no_permission`), kept on the outbox row."""
-        return _WORD_START.sub("_", type(self).__name__).lower()
+        return self.kind()
 
     def attachment(self) -> str | None:
         """A base64 PNG sent with the text (digest charts); most notices have none."""
         return None
+
+    def buttons(self) -> tuple[Button, ...]:
+        """One-tap actions for channels that show cards; each is exactly what people would type instead."""
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A card button: its label, and the command it stands for (`签收 E12`): a tap is that message, typed."""
+
+    text: str
+    command: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gridbot.notices.base import Notice
+from gridbot.notices.base import Button, Notice
 from gridbot.notices.wording import hours_text, line, when
 
 DIRECTIVE_FIELD_HELP = {
@@ -78,6 +78,9 @@ class DirectiveSubmitted(Notice):
 class DirectiveForReview(Notice):
     brief: DirectiveBrief
 
+    def buttons(self) -> tuple[Button, ...]:
+        return (Button("通过", f"通过 {self.brief.ref}"), Button("退回", f"退回 {self.brief.ref}"))
+
     def text(self) -> str:
         d = self.brief
         return f"🗂【指令待审核】{d.ref}（{d.department}）{d.block()}\n审核：通过 {d.ref} / 退回 {d.ref} 理由"
@@ -145,6 +148,9 @@ class DirectiveReturned(Notice):
 class DirectiveTaskPosted(Notice):
     brief: DirectiveBrief
     grid: str
+
+    def buttons(self) -> tuple[Button, ...]:
+        return (Button("收到", f"收到 {self.brief.ref}"),)
 
     def text(self) -> str:
         d = self.brief

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gridbot.notices.base import Notice
+from gridbot.notices.base import Button, Notice
 from gridbot.notices.wording import hours_text, line, when
 
 
@@ -68,6 +68,9 @@ class DispatchedToDepartment(Notice):
     department: str
     accept_due: datetime | None
     note: str
+
+    def buttons(self) -> tuple[Button, ...]:
+        return (Button("签收", f"签收 {self.ref}"), Button("退回", f"退回 {self.ref}"))
 
     def text(self) -> str:
         return (
@@ -200,6 +203,9 @@ class ResolvedForCheck(Notice):
     ref: str
     department: str
     content: str
+
+    def buttons(self) -> tuple[Button, ...]:
+        return (Button("核查通过", f"核查 {self.ref} 通过"), Button("不通过", f"核查 {self.ref} 不通过"))
 
     def text(self) -> str:
         return (

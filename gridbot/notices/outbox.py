@@ -43,6 +43,7 @@ def write_notices(
             in_reply_to=message.id if notice.reply and message is not None else None,
             reply_channel=message.channel if notice.reply and message is not None and group is None else None,
             template=notice.notice.key,
+            buttons=[[button.text, button.command] for button in notice.notice.buttons()],
             created_at=now,
         )
         session.add(row)

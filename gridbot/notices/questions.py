@@ -180,3 +180,13 @@ class NothingWaiting(Notice):
 
     def text(self) -> str:
         return f"目前没有等您{self.verb}的事项。发送“待办”可查看您手上的事项。"
+
+
+@dataclass(frozen=True, slots=True)
+class Ring(Notice):
+    """A short text that @-mentions the people a card named (a card's own mentions do not notify)."""
+
+    about: str  # the card's first line
+
+    def text(self) -> str:
+        return f"请查看并处理：{self.about}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridbot.notices.base import Notice
+from gridbot.notices.base import Button, Notice
 from gridbot.notices.wording import line
 
 
@@ -80,6 +80,9 @@ class WarningPosted(Notice):
     description: str
     reporter: str
     late: bool
+
+    def buttons(self) -> tuple[Button, ...]:
+        return (Button("属实", f"核实 {self.ref} 属实"), Button("不属实", f"核实 {self.ref} 不属实"))
 
     def text(self) -> str:
         return (

@@ -1,8 +1,8 @@
 """A fake AI-bot long-connection server (WebSocket on 127.0.0.1).
 
 It answers `aibot_subscribe` (accepting only the right bot id and secret), `ping` and `aibot_send_msg` /
-`aibot_respond_msg` with `{headers: {req_id}, errcode}`, records every frame, can push a callback to the
-connected client, and can drop the connection to make the client reconnect.
+`aibot_respond_msg` / `aibot_respond_update_msg` with `{headers: {req_id}, errcode}`, records every frame, can
+push a callback to the connected client, and can drop the connection to make the client reconnect.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class FakeAiBotServer:
                 await socket.send_json({"headers": {"req_id": req_id}, "errcode": 0 if ok else 40001, "errmsg": ""})
                 if ok:
                     self.subscribed.set()
-            elif cmd in ("aibot_send_msg", "aibot_respond_msg"):
+            elif cmd in ("aibot_send_msg", "aibot_respond_msg", "aibot_respond_update_msg"):
                 await socket.send_json({"headers": {"req_id": req_id}, "errcode": self.send_errcode, "errmsg": ""})
             elif cmd == "ping":
                 await socket.send_json({"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok"})

@@ -38,6 +38,7 @@ Ingest = Callable[[IncomingMessage], Awaitable[bool]]
 
 class Channel(Protocol):
     name: str
+    rings: bool  # its @-mentions notify the people named (a robot's mentioned_list); the AI bot's do not
 
     def can_deliver(self, message: OutgoingMessage) -> bool:
         """True when this channel knows how to reach the message's target."""

@@ -34,6 +34,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 class GatewayChannel:
     name = "gateway"
+    rings = True  # the bridge receives the mentions and renders them as its platform does
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ class SimulatorChannel:
     """Delivers every message into a transcript, in order."""
 
     name: str = "simulator"
+    rings: bool = True
     transcript: list[Delivered] = field(default_factory=list)
 
     def can_deliver(self, message: OutgoingMessage) -> bool:

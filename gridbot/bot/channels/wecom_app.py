@@ -98,6 +98,7 @@ class AppChannel:
     """Sends as the app: 1:1 replies to the app's own callbacks, and posts into app-created groups."""
 
     name = "app"
+    rings = False
 
     def __init__(self, api: AppApi, agent_id: str) -> None:
         self.api = api

@@ -20,6 +20,7 @@ from gridbot.bot.channels.wecom_api import WeComApiError, WeComHttp
 from gridbot.bot.channels.wecom_bot_messages import CHANNEL, bot_message
 from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
 from gridbot.bot.channels.wecom_callback import CallbackEndpoint
+from gridbot.bot.channels.wecom_cards import answered_card, button_card
 from gridbot.bot.channels.wecom_crypto import CallbackRejected
 from gridbot.bot.channels.wecom_text import MARKDOWN_LIMIT, split_text
 from gridbot.bot.messages import IncomingMessage, OutgoingMessage
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RESPONSE_URL_LIFETIME = timedelta(hours=1) - timedelta(minutes=2)  # keep a margin for the send itself
 STREAM_REPLY_LIFETIME = timedelta(minutes=5)  # WeCom closes a stream 6 min after the user's message
+CARD_UPDATE_WINDOW = timedelta(seconds=5)  # a clicked card can be replaced within 5 s of the click
 
 
 def envelope(body: bytes) -> str:
@@ -81,6 +83,7 @@ class BotChannel:
     """Sends as the AI bot: replies by response_url (once) or stream, else active push."""
 
     name = "bot"
+    rings = False  # markdown shows "@name" as text; nobody is notified
 
     def __init__(self, api: WeComHttp, connection: AiBotConnection | None, clock: Clock | None = None) -> None:
         self.api = api
@@ -94,11 +97,16 @@ class BotChannel:
         return split_text(f"{names} {message.text}" if names else message.text, MARKDOWN_LIMIT)
 
     def _reply_path(self, message: OutgoingMessage) -> tuple[str, str] | None:
-        """("response_url", url) or ("stream", req_id) when this message answers an unanswered bot message."""
+        """("card", req_id), ("response_url", url) or ("stream", req_id) when this message answers an unanswered
+        bot message: a card click is answered by replacing the card, within 5 s, on the long connection."""
         reply = message.reply_to
         if reply is None or reply.channel != CHANNEL:
             return None
         age = self.clock.now() - reply.received_at
+        card_req = str(reply.payload.get("req_id") or "")
+        clicked = bool(reply.payload.get("card_task_id")) and bool(card_req) and card_req not in self.used
+        if clicked and age < CARD_UPDATE_WINDOW and self._connected():
+            return ("card", card_req)
         url = str(reply.payload.get("response_url") or "")
         if url and url not in self.used and age < RESPONSE_URL_LIFETIME:
             return ("response_url", url)
@@ -121,6 +129,10 @@ class BotChannel:
     def _connected(self) -> bool:
         return self.connection is not None and self.connection.connected
 
+    def can_card(self, message: OutgoingMessage) -> bool:
+        """A message with buttons can go as a card where the long connection can push into the group."""
+        return bool(message.buttons) and self._push_chat(message) is not None and message.reply_to is None
+
     def can_deliver(self, message: OutgoingMessage) -> bool:
         if self._push_chat(message) is not None:
             return True
@@ -134,12 +146,20 @@ class BotChannel:
         return reply.conversation if reply is not None else message.conversation
 
     async def send(self, message: OutgoingMessage) -> None:
+        if self.can_card(message) and self.connection is not None:
+            chat_id = self._push_chat(message)
+            assert chat_id is not None
+            await self.connection.push_card(chat_id, button_card(message))
+            return
         pieces = self._pieces(message)
         path = self._reply_path(message)
         if path is not None and pieces:
             kind, key = path
             self.used.add(key)  # used once, even if this attempt fails: never post twice to it
             try:
+                if kind == "card":
+                    await self._reply(kind, key, message.text, message)
+                    return
                 await self._reply(kind, key, pieces[0])
                 pieces = pieces[1:]
             except WeComApiError as error:
@@ -154,7 +174,14 @@ class BotChannel:
         for piece in pieces:
             await self.connection.push_markdown(chat_id, piece)
 
-    async def _reply(self, kind: str, key: str, content: str) -> None:
+    async def _reply(self, kind: str, key: str, content: str, message: OutgoingMessage | None = None) -> None:
+        if kind == "card":
+            assert self.connection is not None and message is not None and message.reply_to is not None
+            reply = message.reply_to
+            who = f"{reply.sender_name or reply.sender} 点击"
+            card = answered_card(str(reply.payload["card_task_id"]), message.text, who)
+            await self.connection.update_card(key, card)
+            return
         if kind == "stream":
             assert self.connection is not None
             await self.connection.respond(key, content)

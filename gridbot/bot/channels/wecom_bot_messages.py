@@ -42,6 +42,20 @@ def message_text(body: dict[str, Any]) -> str | None:
     return None
 
 
+def card_click(body: dict[str, Any]) -> tuple[str, str] | None:
+    """A tap on a card's button (`template_card_event`): the command the button stands for, and the card's task id.
+    The event's fields sit in `event` (the SDK) or in `event.template_card_event` (the HTTP callback's docs)."""
+    if body.get("msgtype") != "event":
+        return None
+    event = body.get("event")
+    if not isinstance(event, dict) or event.get("eventtype") != "template_card_event":
+        return None
+    inner = event.get("template_card_event")
+    fields = inner if isinstance(inner, dict) else event
+    key, task = str(fields.get("event_key") or ""), str(fields.get("task_id") or "")
+    return (key, task) if key and task else None
+
+
 def bot_message(
     body: dict[str, Any],
     *,
@@ -53,6 +67,10 @@ def bot_message(
     """The message a callback body carries; None for events, stream refreshes and media (raises ValueError when
     a message lacks its ids). `reply` is what a reply needs later (response_url or the connection's req_id)."""
     text = message_text(body)
+    clicked = card_click(body)
+    if clicked is not None:
+        text, card = clicked
+        reply = {**reply, "card_task_id": card}
     if text is None:
         return None
     msgid = str(body.get("msgid") or "")
@@ -64,7 +82,8 @@ def bot_message(
         chat_id = str(body.get("chatid") or "")
         if not chat_id:
             raise ValueError("group message without chatid")
-        text = normalise_mention(text, wecom_name, bot_name)
+        if clicked is None:
+            text = normalise_mention(text, wecom_name, bot_name)
     return IncomingMessage(
         channel=CHANNEL,
         message_id=msgid,

@@ -148,7 +148,7 @@ class AiBotConnection:
         headers = data.get("headers") if isinstance(data.get("headers"), dict) else {}
         req_id = str((headers or {}).get("req_id", ""))
         cmd = data.get("cmd")
-        if cmd == "aibot_msg_callback":
+        if cmd in ("aibot_msg_callback", "aibot_event_callback"):
             await self._callback(data.get("body"), req_id, ingest)
         elif cmd is None and req_id in self._pending:
             future = self._pending.pop(req_id)
@@ -214,6 +214,15 @@ class AiBotConnection:
         await self._command(
             "aibot_send_msg", {"chatid": chat_id, "msgtype": "markdown", "markdown": {"content": content}}
         )
+
+    async def push_card(self, chat_id: str, card: dict[str, Any]) -> None:
+        """Active push of a template card (`aibot_send_msg`, msgtype template_card)."""
+        await self._command("aibot_send_msg", {"chatid": chat_id, "msgtype": "template_card", "template_card": card})
+
+    async def update_card(self, req_id: str, card: dict[str, Any]) -> None:
+        """Replace a clicked card for everyone (`aibot_respond_update_msg` with the click's req_id, within 5 s)."""
+        body = {"response_type": "update_template_card", "template_card": card}
+        await self._command("aibot_respond_update_msg", body, req_id=req_id)
 
     async def respond(self, req_id: str, content: str) -> None:
         """Reply to a long-connection callback (`aibot_respond_msg`, one finished stream)."""

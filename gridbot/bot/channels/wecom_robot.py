@@ -65,6 +65,7 @@ class RobotChannel:
     """Posts into groups bound with a `robot_key` (and replies there when no better path exists)."""
 
     name = "robot"
+    rings = True
 
     def __init__(self, api: WeComHttp) -> None:
         self.api = api

@@ -198,6 +198,9 @@ class OutboxMessage(SQLModel, table=True):
     reply_channel: str | None = None
     template: str = ""
     image_png: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # base64, for charts
+    # One-tap actions ([label, command]) for channels that show cards; the command is what people would type.
+    buttons: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    via: str | None = None  # a channel this row must go through (a ring after a card goes by the group robot)
     state: str = Field(default="pending", index=True)  # pending | sent | failed | undeliverable
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
