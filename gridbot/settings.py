@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     send_max_attempts: int = 8
     max_body_bytes: int = 1_000_000
 
+    # Photos (images people send): kept as files named by their sha256 under media_dir; JPEG, PNG, GIF or WebP
+    # (by their first bytes) up to max_image_bytes, anything else refused and recorded.
+    media_dir: Path = Path("./media")
+    max_image_bytes: int = 10_000_000
+
     @field_validator("digest_time", mode="before")
     @classmethod
     def _parse_clock_time(cls, value: Any) -> Any:

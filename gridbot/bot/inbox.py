@@ -1,4 +1,7 @@
-"""Store every incoming message before anything else happens; the same message twice is stored once."""
+"""Store every incoming message before anything else happens; the same message twice is stored once.
+
+The images a message carries get a pending `photo_file` row each, in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gridbot.bot.messages import IncomingMessage
+from gridbot.storage import photo_repo
 from gridbot.storage.models.events import InboxMessage
 
 
@@ -40,6 +44,10 @@ def store(engine: Engine, incoming: IncomingMessage, *, received_at: datetime) -
         )
         session.add(row)
         try:
+            session.flush()
+            assert row.id is not None
+            # The images' rows go in with the message: fetched right after, recorded whatever happens.
+            photo_repo.add_pending(session, row.id, [(image.source, image.locator) for image in incoming.images])
             session.commit()
         except IntegrityError:
             # Two deliveries raced; the other one stored it.

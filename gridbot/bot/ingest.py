@@ -1,4 +1,5 @@
-"""Inbox in the server: store before answering the platform, process afterwards, in arrival order."""
+"""Inbox in the server: store before answering the platform, fetch the images at once, process afterwards, in
+arrival order."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from gridbot.bot import inbox
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.messages import IncomingMessage
 from gridbot.bot.metrics import Metrics
+from gridbot.bot.photos import PhotoFetcher
 from gridbot.clock import Clock
 from gridbot.storage.models.events import InboxMessage
 
@@ -22,8 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class Ingestor:
-    """`ingest` stores a message (raising when the store is down, so the platform retries) and queues it;
-    one worker processes the queue in order, so a report is handled before the photo sent right after it."""
+    """`ingest` stores a message (raising when the store is down, so the platform retries), starts fetching the
+    images it carries at once (the AI bot's links last five minutes) and queues it; one worker processes the queue
+    in order, so a report is handled before the photo sent right after it, each message once its images are in."""
 
     def __init__(
         self,
@@ -31,14 +34,17 @@ class Ingestor:
         dispatcher: Dispatcher,
         clock: Clock,
         metrics: Metrics,
+        photos: PhotoFetcher,
         on_processed: Callable[[], None] = lambda: None,
     ) -> None:
         self.engine = engine
         self.dispatcher = dispatcher
         self.clock = clock
         self.metrics = metrics
+        self.photos = photos
         self.on_processed = on_processed
         self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.fetching: dict[int, asyncio.Task[None]] = {}  # inbox id → the fetch of its images
         self._worker: asyncio.Task[None] | None = None
 
     async def ingest(self, incoming: IncomingMessage) -> bool:
@@ -47,15 +53,22 @@ class Ingestor:
             self.metrics.duplicates.labels(incoming.channel).inc()
             return False
         self.metrics.messages_in.labels(incoming.channel).inc()
+        if incoming.images:
+            self.fetching[inbox_id] = asyncio.create_task(
+                self.photos.fetch(inbox_id, incoming.images), name=f"photos-{inbox_id}"
+            )
         self.queue.put_nowait(inbox_id)
         return True
 
     def start(self) -> None:
-        """Start the worker and queue what a previous run stored but did not process (a crash, a restart)."""
+        """Start the worker and queue what a previous run stored but did not process (a crash, a restart), after
+        fetching the images it left unfetched."""
         with Session(self.engine) as session:
             left = session.exec(
                 select(InboxMessage.id).where(InboxMessage.state == "received").order_by(col(InboxMessage.id))
             ).all()
+        for message_id, rows in self.photos.left_over().items():
+            self.fetching[message_id] = asyncio.create_task(self.photos.fetch_rows(rows), name=f"photos-{message_id}")
         for inbox_id in left:
             if inbox_id is not None:
                 self.queue.put_nowait(inbox_id)
@@ -66,6 +79,9 @@ class Ingestor:
             inbox_id = await self.queue.get()
             started = time.monotonic()
             try:
+                fetching = self.fetching.pop(inbox_id, None)
+                if fetching is not None:
+                    await fetching  # records every outcome itself, never raises
                 await asyncio.to_thread(self.dispatcher.process, inbox_id)
             except Exception:  # the dispatcher already logs and marks failures; never let the worker die
                 log.exception("inbox worker: message %s", inbox_id)
@@ -77,6 +93,9 @@ class Ingestor:
     async def drain(self) -> None:
         """Finish what was accepted (graceful shutdown), then stop the worker."""
         await self.queue.join()
+        if self.fetching:  # images of messages already processed by an earlier run
+            await asyncio.gather(*self.fetching.values())
+            self.fetching.clear()
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

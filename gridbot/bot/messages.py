@@ -8,6 +8,18 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingImage:
+    """An image a message carries, as its channel names it: `source` is the channel that fetches it (its
+    `MediaFetcher.source`), `locator` what it is fetched by (a download URL, a media id). `key` is what decrypts it
+    when the message gives one (the AI bot's long connection gives one per image); it lives only in memory, for
+    the fetch right after the message is stored, and is never written to the store."""
+
+    source: str
+    locator: str
+    key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One message as received.
 
@@ -15,7 +27,9 @@ class IncomingMessage:
     target such as a WeCom chat id (`conversation_key="wecom_chat_id"`, `"gateway_room"`, `"appchat_id"`).
     `sender` is a WeCom userid (`sender_key="userid"`) or, in the simulator, a person's name. `direct` marks a
     1:1 chat with the bot (the self-built app's callback). `payload` keeps what a reply needs later
-    (e.g. the AI bot's `response_url`) and what the message carries (image media id, location).
+    (e.g. the AI bot's `response_url`) and what the message carries (image media id, location, the text of a
+    quoted message under `quote`). `images` are the images to fetch: an image message's one, or those of a text
+    with images in it (an AI-bot mixed message, whose `kind` stays "text").
     """
 
     channel: str
@@ -29,6 +43,7 @@ class IncomingMessage:
     conversation_key: str = "name"
     sender_key: str = "name"
     direct: bool = False
+    images: tuple[IncomingImage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,9 @@ class Metrics:
         self.send_failures = Counter(
             "gridbot_send_failures", "Failed delivery attempts", ["channel", "kind"], registry=self.registry
         )
+        self.photos = Counter(
+            "gridbot_photos", "Images fetched from incoming messages, by outcome", ["state"], registry=self.registry
+        )
         self.latency = Histogram(
             "gridbot_processing_seconds", "Time to process one incoming message", registry=self.registry
         )

@@ -24,12 +24,12 @@ from gridbot.governance.lookup import holder_name
 from gridbot.governance.scores import score_of, update_ledger
 from gridbot.schedules.runner import DueWork
 from gridbot.settings import Settings
-from gridbot.storage import org_repo
+from gridbot.storage import event_repo, org_repo
 from gridbot.storage.database import transaction
 from gridbot.storage.fresh import fresh_store
 from gridbot.storage.importers import import_org_node
 from gridbot.storage.models.directives import Directive, DirectiveTask, TaskStatus
-from gridbot.storage.models.events import Event, EventPhoto
+from gridbot.storage.models.events import Event
 from gridbot.storage.yamlfile import ImportFileError, load_yaml_file
 
 DEFAULT_START = datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
@@ -260,7 +260,7 @@ async def _event(play: ScenarioPlay, step: dict[str, Any]) -> None:
     match = re.fullmatch(r"E(\d+)", ref)
     with Session(play.engine) as session:
         event = session.get(Event, int(match.group(1))) if match else None
-        if event is None:
+        if event is None or event.id is None:
             raise StepFailed(f"事件 {ref} 不存在")
         failures: list[str] = []
         for key, expected in spec.items():
@@ -278,7 +278,7 @@ async def _event(play: ScenarioPlay, step: dict[str, Any]) -> None:
             elif key == "holder":
                 actual = holder_name(session, event)
             elif key == "photos":
-                actual = len(session.exec(select(EventPhoto).where(EventPhoto.event_id == event.id)).all())
+                actual = event_repo.photo_count(session, event.id)
             elif key == "location":
                 actual = event.location or ""
                 if str(expected) not in actual:

@@ -19,6 +19,7 @@ from gridbot.bot.channels.wecom import build_wecom_channels
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.ingest import Ingestor
 from gridbot.bot.metrics import Metrics
+from gridbot.bot.photos import PhotoFetcher
 from gridbot.bot.sender import Sender
 from gridbot.clock import Clock
 from gridbot.schedules.scheduler import Ticker, build_scheduler
@@ -97,7 +98,8 @@ async def build_app(
     outbound += extra_channels or []
     runtime.channels = outbound
     runtime.sender = Sender(engine, outbound, settings, clock, metrics_)
-    runtime.ingestor = Ingestor(engine, dispatcher, clock, metrics_, runtime.sender.wake.set)
+    photos = PhotoFetcher(engine, settings, wecom.media, clock, metrics_)
+    runtime.ingestor = Ingestor(engine, dispatcher, clock, metrics_, photos, runtime.sender.wake.set)
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

@@ -75,9 +75,11 @@ class Attach(Command):
 
 @dataclass(frozen=True, slots=True)
 class AddPhoto(Command):
-    """An image message; it belongs to the event the sender pointed at or just reported."""
+    """The images of a message (an image message, or a text carrying images); they belong to the event the text
+    names (`event`), else to the event the sender pointed at or just reported."""
 
     message_id: int
+    event: Event | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,9 +37,10 @@ from gridbot.notices.reports import (
     WarningNotWorker,
     WarningPosted,
     WarningReceived,
+    photo_note,
 )
-from gridbot.storage import event_repo, org_repo
-from gridbot.storage.models.events import Closure, Event, EventPhoto, PendingQuestion
+from gridbot.storage import event_repo, org_repo, photo_repo
+from gridbot.storage.models.events import Closure, Event, EventPhoto, PendingQuestion, PhotoState
 
 ATTACH_POINTER_LIFETIME = timedelta(hours=2)  # 附图 E12 then the images, usually within minutes
 
@@ -262,13 +263,31 @@ def _latest_report_here(ctx: Context) -> Event | None:
 
 
 def _attach_photos(ctx: Context, event: Event, message_ids: list[int]) -> None:
+    """Each image of the messages becomes a photo of the event; those that could not be fetched or were refused
+    are recorded with it but not counted, and the sender is asked to send them again."""
     assert event.id is not None
+    unsaved = 0
     for message_id in message_ids:
-        ctx.session.add(EventPhoto(event_id=event.id, inbox_message_id=message_id, person_id=ctx.actor.id, at=ctx.now))
+        files = photo_repo.files_of(ctx.session, message_id)
+        for file in files:
+            ctx.session.add(
+                EventPhoto(
+                    event_id=event.id,
+                    inbox_message_id=message_id,
+                    photo_file_id=file.id,
+                    person_id=ctx.actor.id,
+                    at=ctx.now,
+                )
+            )
+            unsaved += file.state != PhotoState.STORED
+        if not files:  # a channel that carries no file (the simulator, the gateway): the message is the photo
+            ctx.session.add(
+                EventPhoto(event_id=event.id, inbox_message_id=message_id, person_id=ctx.actor.id, at=ctx.now)
+            )
     ctx.session.flush()
     count = event_repo.photo_count(ctx.session, event.id)
-    change(ctx, event, "photo", note=f"照片 {count} 张")
-    ctx.reply(PhotoAttached(ref=lookup.shown_ref(ctx.session, event), count=count))
+    change(ctx, event, "photo", note=photo_note(count, unsaved))
+    ctx.reply(PhotoAttached(ref=lookup.shown_ref(ctx.session, event), count=count, unsaved=unsaved))
 
 
 def _photos_sent_before(ctx: Context, event: Event) -> None:
@@ -283,8 +302,8 @@ def _photos_sent_before(ctx: Context, event: Event) -> None:
 
 @handles(AddPhoto)
 def receive_image(ctx: Context, command: AddPhoto) -> None:
-    """An image message: attached to its event (and acknowledged), or kept as chat (no answer)."""
-    event = _photo_target(ctx)
+    """A message's images: attached to their event (and acknowledged), or kept as chat (no answer)."""
+    event = command.event or _photo_target(ctx)
     if event is None or event.id is None or not ctx.permits(Action.EVENT_ATTACH, scopes.of_event(ctx.session, event)):
         return
     _attach_photos(ctx, event, [command.message_id])

@@ -102,11 +102,25 @@ class AttachReady(Notice):
 
 @dataclass(frozen=True, slots=True)
 class PhotoAttached(Notice):
+    """`count`: the event's photos now; `unsaved`: images just sent that could not be kept (an expired link, a
+    failed download, not a JPEG/PNG/GIF/WebP image, too large)."""
+
     ref: str
     count: int
+    unsaved: int = 0
 
     def text(self) -> str:
-        return f"📷 {self.ref} 已收到照片（共 {self.count} 张）。"
+        if not self.unsaved:
+            return f"📷 {self.ref} 已收到照片（共 {self.count} 张）。"
+        again = f"有 {self.unsaved} 张图片没能保存（链接过期、下载失败或不是图片），请重新发送"
+        if not self.count:
+            return f"📷 {self.ref} {again}。"
+        return f"📷 {self.ref} 已收到照片（共 {self.count} 张）；{again}。"
+
+
+def photo_note(count: int, unsaved: int) -> str:
+    """The history note of a photo entry."""
+    return f"照片 {count} 张" + (f"，{unsaved} 张没能保存" if unsaved else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from gridbot.storage.models.events import (
     EventStatus,
     InboxMessage,
     PendingQuestion,
+    PhotoFile,
+    PhotoState,
     Rating,
 )
 from gridbot.storage.models.org import Grid
@@ -49,7 +51,20 @@ def last_department(session: Session, event_id: int) -> int | None:
 
 
 def photo_count(session: Session, event_id: int) -> int:
-    return session.exec(select(func.count()).select_from(EventPhoto).where(EventPhoto.event_id == event_id)).one()
+    """The event's photos: each kept file once (the same picture sent twice is one photo), and each image message
+    of a channel that carries no file; an image that could not be fetched, or was refused, does not count."""
+    without_file = session.exec(
+        select(func.count())
+        .select_from(EventPhoto)
+        .where(EventPhoto.event_id == event_id, col(EventPhoto.photo_file_id).is_(None))
+    ).one()
+    kept = session.exec(
+        select(func.count(func.distinct(PhotoFile.sha256)))
+        .select_from(EventPhoto)
+        .join(PhotoFile, col(PhotoFile.id) == col(EventPhoto.photo_file_id))
+        .where(EventPhoto.event_id == event_id, PhotoFile.state == PhotoState.STORED)
+    ).one()
+    return without_file + kept
 
 
 def latest_report_by(session: Session, person_id: int, group_id: int) -> Event | None:
@@ -171,15 +186,17 @@ def rating_by(session: Session, event_id: int, rater_id: int) -> Rating | None:
 
 
 def unattached_images(session: Session, person_id: int, group_id: int, since: datetime) -> list[InboxMessage]:
-    """The person's image messages in the group since then that belong to no event yet, oldest first."""
+    """The person's messages in the group since then that carry images (image messages, and text with images in
+    it) and belong to no event yet, oldest first."""
     attached = select(EventPhoto.inbox_message_id)
+    carrying = select(PhotoFile.inbox_message_id)
     return list(
         session.exec(
             select(InboxMessage)
             .where(
                 InboxMessage.person_id == person_id,
                 InboxMessage.group_id == group_id,
-                InboxMessage.kind == "image",
+                or_(InboxMessage.kind == "image", col(InboxMessage.id).in_(carrying)),
                 col(InboxMessage.received_at) >= since,
                 col(InboxMessage.id).not_in(attached),
             )

@@ -1,7 +1,11 @@
-"""A fake WeCom API server on 127.0.0.1: gettoken, message/send, appchat/send, webhook/send, aibot/response.
+"""A fake WeCom API server on 127.0.0.1: gettoken, message/send, appchat/send, webhook/send, aibot/response,
+media/get, and the AI bot's encrypted image links.
 
 It records every request, issues tokens it then checks (an expired or unknown token answers 42001), and plays
-scripted errcodes per path, in order, before answering normally.
+scripted errcodes per path, in order, before answering normally. `media/get` answers a file put there with
+`put_media` (JSON errcode 40007 for an unknown media id, as WeCom does). `serve_file` publishes bytes (already
+encrypted by the test, see `tests/fakes/media.py`) at a link, as the AI bot's image `url`; `expire_file` makes the
+link answer 404, as a link past its five minutes.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ class FakeWeCom:
         self.token_delay = 0.0
         self.expires_in = 7200
         self.server: TestServer | None = None
+        self.media: dict[str, tuple[bytes, str]] = {}  # media id → (bytes, content type)
+        self.files: dict[str, bytes] = {}  # AI-bot link name → encrypted bytes
 
     # Scripting -------------------------------------------------------------------------------------
     def script(self, path: str, *errcodes: int) -> None:
@@ -44,6 +50,20 @@ class FakeWeCom:
     def calls(self, path: str) -> list[Recorded]:
         return [r for r in self.requests if r.path == f"/cgi-bin/{path}"]
 
+    def put_media(self, media_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
+        self.media[media_id] = (data, content_type)
+
+    def serve_file(self, name: str, data: bytes) -> str:
+        """Publish bytes at a link (the AI bot's image `url`); returns the link."""
+        self.files[name] = data
+        return f"{self.base_url}/aibot/file/{name}?sign=abc"
+
+    def expire_file(self, name: str) -> None:
+        self.files.pop(name, None)
+
+    def file_downloads(self, name: str) -> int:
+        return sum(1 for r in self.requests if r.path == f"/aibot/file/{name}")
+
     # Serving ---------------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
@@ -53,6 +73,8 @@ class FakeWeCom:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_get("/cgi-bin/media/get", self._media_get)
+        app.router.add_get("/aibot/file/{name}", self._file)
         for path in ("message/send", "appchat/send", "webhook/send", "aibot/response"):
             app.router.add_post(f"/cgi-bin/{path}", self._handler(path))
         self.server = TestServer(app, host="127.0.0.1")
@@ -80,6 +102,30 @@ class FakeWeCom:
         token = f"token-{self.issued}"
         self.tokens.add(token)
         return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.expires_in})
+
+    async def _media_get(self, request: web.Request) -> web.Response:
+        self.requests.append(Recorded(request.path, dict(request.query), None))
+        scripted = self._scripted("media/get")
+        if scripted is not None:
+            return scripted
+        if request.query.get("access_token") not in self.tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        data, content_type = found
+        return web.Response(
+            body=data,
+            content_type=content_type,
+            headers={"Content-Disposition": 'attachment; filename="photo.jpg"'},
+        )
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.requests.append(Recorded(request.path, dict(request.query), None))
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404, text="expired")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     def _handler(self, path: str) -> Any:
         async def handle(request: web.Request) -> web.Response:

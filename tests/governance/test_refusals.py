@@ -96,3 +96,10 @@ def test_an_extension_that_was_never_asked_for_is_said_so(engine: Engine) -> Non
     say("上报中心 E1 需维修", "刘洋", "红旗村一网格群")
     answer = say("通过 E1", "林坐席", "永乐镇网格中心群")
     assert "没有待审批的延期申请" in answer
+
+
+def test_a_bare_acknowledgement_after_an_at_mention_is_still_chat_when_nothing_waits(engine: Engine) -> None:
+    """Every AI-bot group message starts with "@网格助手": "@网格助手 收到" with nothing waiting stays unanswered."""
+    say = conversation(engine)
+    assert say("@网格助手 收到", "田队长", "综合执法队群") == ""
+    assert "没有等您签收" in say("@网格助手 签收", "田队长", "综合执法队群")

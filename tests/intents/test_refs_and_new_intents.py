@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from gridbot.intents import Catalog, Fields, Intent, IntentKind, parse
+from gridbot.intents.references import quoted_reference
 
 SENT_AT = datetime.fromisoformat("2026-04-08T09:30:00+08:00")
 K = IntentKind
@@ -203,3 +204,22 @@ def test_decline_words_in_chat_stay_none(catalog: Catalog, text: str) -> None:
 def test_a_report_that_mentions_figures_words_stays_a_report(catalog: Catalog) -> None:
     intent = parse("@网格助手 东村3组有人冒充统计局上门收费", SENT_AT, catalog)
     assert (intent.kind, intent.fields.location) == (K.REPORT, "东村3组")
+
+
+# --- the one reference a quoted message names (a reply that quotes the bot) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quoted", "ref"),
+    [
+        ("E12 已派单给综合执法队，请在时限内签收", "E12"),
+        ("📷 E3 已收到照片（共 1 张）。查询 E3 看详情", "E3"),  # the same reference twice is one
+        ("Ｅ１２ 已登记", "E12"),  # full width, as phones type it
+        ("D3 燃气安全入户宣传：请各网格收到后回复", "D3"),
+        ("待签收：E1、E2", None),  # a list does not say which one
+        ("各位辛苦了", None),
+        ("", None),
+    ],
+)
+def test_a_quoted_message_names_one_reference_or_none(quoted: str, ref: str | None) -> None:
+    assert quoted_reference(quoted) == ref

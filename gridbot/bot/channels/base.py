@@ -2,6 +2,7 @@
 
 Inbound: an adapter registers its aiohttp routes (or runs a connection) and hands each verified, decrypted
 message to `Ingest`, which stores it before the adapter answers the platform (and processes it afterwards).
+Images: a `MediaFetcher` per channel fetches the images its messages carry, right after they are stored.
 Outbound: the sender gives each outbox row to the first channel that `can_deliver` it; `send` raises
 `DeliveryError` saying whether a retry may help.
 """
@@ -13,7 +14,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from gridbot.bot.messages import IncomingMessage, OutgoingMessage
+from gridbot.bot.messages import IncomingImage, IncomingMessage, OutgoingMessage
 
 
 class DeliveryError(Exception):
@@ -30,6 +31,15 @@ class DeliveryError(Exception):
         self.retry = retry
         self.config = config
         self.delay = delay
+
+
+class MediaUnavailable(Exception):
+    """An image that could not be fetched (an expired link, a network failure, a decryption failure), or that was
+    fetched and is larger than the limit (`refused`). The message says why; it goes on the photo's record."""
+
+    def __init__(self, reason: str, *, refused: bool = False) -> None:
+        super().__init__(reason)
+        self.refused = refused
 
 
 Ingest = Callable[[IncomingMessage], Awaitable[bool]]
@@ -60,4 +70,14 @@ class InboundChannel(Protocol):
 
     def routes(self, ingest: Ingest) -> list[web.RouteDef]:
         """The aiohttp routes of this channel; handlers call `ingest` before answering."""
+        ...
+
+
+class MediaFetcher(Protocol):
+    """Fetches the images one channel's messages carry (`IncomingImage.source == source`)."""
+
+    source: str
+
+    async def fetch(self, image: IncomingImage, max_bytes: int) -> bytes:
+        """The image's bytes, decrypted; raises `MediaUnavailable` (refused when larger than `max_bytes`)."""
         ...

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from gridbot.bot.channels.base import Channel, InboundChannel
+from gridbot.bot.channels.base import Channel, InboundChannel, MediaFetcher
 from gridbot.bot.channels.wecom_api import AccessTokenCache, AppApi, WeComHttp
 from gridbot.bot.channels.wecom_app import AppChannel, AppInbound
 from gridbot.bot.channels.wecom_bot import BotChannel, BotInbound
 from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
 from gridbot.bot.channels.wecom_callback import CallbackEndpoint
 from gridbot.bot.channels.wecom_crypto import CallbackCrypto, ReplayGuard
+from gridbot.bot.channels.wecom_media import AppMedia, BotMedia
 from gridbot.bot.channels.wecom_robot import RobotChannel
 from gridbot.clock import Clock, SystemClock
 from gridbot.settings import Settings
@@ -28,6 +29,7 @@ class WeComChannels:
     inbound: list[InboundChannel] = field(default_factory=list)
     outbound: list[Channel] = field(default_factory=list)
     connections: list[AiBotConnection] = field(default_factory=list)
+    media: list[MediaFetcher] = field(default_factory=list)  # what fetches the images the inbound messages carry
 
 
 def build_wecom_channels(
@@ -58,6 +60,8 @@ def build_wecom_channels(
         built.connections.append(connection)
     if built.inbound or connection is not None:
         built.outbound.append(BotChannel(api, connection, clock))
+        # HTTP-callback images are encrypted with the bot's EncodingAESKey; long-connection ones carry their own key.
+        built.media.append(BotMedia(api, bot_key if bot_token else ""))
 
     corp_id = settings.wecom_corp_id
     app_token, app_key = settings.wecom_app_token.get_secret_value(), settings.wecom_app_aes_key.get_secret_value()
@@ -66,8 +70,9 @@ def build_wecom_channels(
         built.inbound.append(AppInbound(endpoint))
     app_secret = settings.wecom_app_secret.get_secret_value()
     if corp_id and app_secret and settings.wecom_app_agent_id:
-        tokens = AccessTokenCache(api, corp_id, app_secret)
-        built.outbound.append(AppChannel(AppApi(api, tokens), settings.wecom_app_agent_id))
+        app_api = AppApi(api, AccessTokenCache(api, corp_id, app_secret))
+        built.outbound.append(AppChannel(app_api, settings.wecom_app_agent_id))
+        built.media.append(AppMedia(app_api))  # the same token cache as the app's sends
 
     # The robot needs no settings: each group's binding carries its webhook key.
     built.outbound.append(RobotChannel(api))

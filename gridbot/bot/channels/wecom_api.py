@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import aiohttp
 from yarl import URL
@@ -20,9 +20,12 @@ from yarl import URL
 from gridbot.bot.channels.base import DeliveryError
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5, sock_read=20)  # an image of a few MB on a slow line
+DOWNLOAD_CHUNK = 64 * 1024
 TOKEN_REFRESH_MARGIN = 300.0  # refresh this long before expires_in runs out
 TOKEN_CODES = frozenset({40014, 42001})  # invalid / expired access token: refresh once
 CONFIG_CODES = frozenset({40001, 40013, 60020, 93000})  # bad secret, bad corp id, untrusted IP, bad webhook key
+T = TypeVar("T")
 RETRY_DELAYS = {
     -1: 0.0,  # system busy: the sender's back-off applies
     45009: 60.0,  # api freq out of limit: minute-level blocks last 60 s
@@ -38,6 +41,14 @@ class WeComApiError(DeliveryError):
     ) -> None:
         super().__init__(message, retry=retry, config=config, delay=delay)
         self.errcode = errcode
+
+
+class DownloadTooLarge(WeComApiError):
+    """A download longer than the caller's limit: stopped without reading the rest."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what}: more than {limit} bytes", errcode=None, retry=False)
+        self.limit = limit
 
 
 def classify(errcode: int, errmsg: str, what: str) -> WeComApiError:
@@ -88,6 +99,45 @@ class WeComHttp:
             code = errcode if isinstance(errcode, int) else -1
             raise classify(code, str(data.get("errmsg", "")), what)
         return data
+
+    async def download(self, url: str, *, max_bytes: int, params: dict[str, str] | None = None) -> bytes:
+        """A file's bytes, at most `max_bytes` (more raises DownloadTooLarge without reading the rest). A JSON
+        answer carrying an errcode is WeCom's refusal (media/get answers errors that way), raised classified."""
+        what = URL(url).path
+        chunks: list[bytes] = []
+        try:
+            async with self.http.get(url, params=params, timeout=DOWNLOAD_TIMEOUT) as response:
+                if response.status != 200:
+                    retry = response.status >= 500 or response.status == 429
+                    raise WeComApiError(f"{what}: HTTP {response.status}", errcode=None, retry=retry)
+                if response.content_length is not None and response.content_length > max_bytes:
+                    raise DownloadTooLarge(what, max_bytes)
+                size = 0
+                async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise DownloadTooLarge(what, max_bytes)
+                    chunks.append(chunk)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise WeComApiError(f"{what}: {type(error).__name__}", errcode=None, retry=True) from None
+        data = b"".join(chunks)
+        if data[:1] == b"{":
+            refusal = _errcode_answer(data)
+            if refusal is not None:
+                raise classify(refusal[0], refusal[1], what)
+        return data
+
+
+def _errcode_answer(data: bytes) -> tuple[int, str] | None:
+    """(errcode, errmsg) when the bytes are a JSON answer with a non-zero errcode."""
+    try:
+        answer = json.loads(data)
+    except ValueError:  # also UnicodeDecodeError: file bytes that happen to start with "{"
+        return None
+    if not isinstance(answer, dict) or answer.get("errcode", 0) == 0:
+        return None
+    errcode = answer["errcode"]
+    return (errcode if isinstance(errcode, int) else -1), str(answer.get("errmsg", ""))
 
 
 class AccessTokenCache:
@@ -147,20 +197,32 @@ class AppApi:
         self.tokens = tokens
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        async def post_with(token: str) -> dict[str, Any]:
+            return await self.api.call("POST", self.api.url(path), params={"access_token": token}, body=body)
+
+        return await self._with_token(post_with)
+
+    async def download(self, path: str, params: dict[str, str], *, max_bytes: int) -> bytes:
+        """A file from a GET API (`media/get`), with the same token handling as `post`."""
+
+        async def download_with(token: str) -> bytes:
+            query = {"access_token": token, **params}
+            return await self.api.download(self.api.url(path), params=query, max_bytes=max_bytes)
+
+        return await self._with_token(download_with)
+
+    async def _with_token(self, call: Callable[[str], Awaitable[T]]) -> T:
         token = await self.tokens.token()
         try:
-            return await self._post(path, token, body)
+            return await call(token)
         except WeComApiError as error:
             if error.errcode not in TOKEN_CODES:
                 raise
         token = await self.tokens.refresh(stale=token)
         try:
-            return await self._post(path, token, body)
+            return await call(token)
         except WeComApiError as error:
             if error.errcode in TOKEN_CODES:
                 # A fresh token rejected again: wait before trying (and refreshing) any more.
                 raise WeComApiError(str(error), errcode=error.errcode, retry=True, delay=60.0) from None
             raise
-
-    async def _post(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
-        return await self.api.call("POST", self.api.url(path), params={"access_token": token}, body=body)

@@ -1,7 +1,8 @@
 """The WeCom self-built app (自建应用).
 
-Inbound: the XML callback at `/wecom/app`. The app only hears members' 1:1 messages, which is how workers send
-photos (`附图 E12`, then the images) and locations. Outbound: replies to those 1:1 messages by `message/send`,
+Inbound: the XML callback at `/wecom/app`. The app only hears members' 1:1 messages, which is one way workers
+send photos (`附图 E12`, then the images) and locations; an image's `MediaId` is fetched by `media/get` right
+after the message is stored (`wecom_media.AppMedia`). Outbound: replies to those 1:1 messages by `message/send`,
 and posts into groups the app created (`appchat_id` bindings) by `appchat/send`.
 """
 
@@ -20,7 +21,7 @@ from gridbot.bot.channels.wecom_api import AppApi
 from gridbot.bot.channels.wecom_callback import CallbackEndpoint
 from gridbot.bot.channels.wecom_crypto import CallbackRejected
 from gridbot.bot.channels.wecom_text import TEXT_LIMIT, split_text
-from gridbot.bot.messages import IncomingMessage, OutgoingMessage
+from gridbot.bot.messages import IncomingImage, IncomingMessage, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,13 @@ def parse_app_message(plaintext: str) -> IncomingMessage | None:
         sent_at: datetime = parsed.create_time
         text = ""
         payload: dict[str, Any] = {}
+        images: tuple[IncomingImage, ...] = ()
         if kind == "text":
             text = str(parsed.content or "")
         elif kind == "image":
             payload = {"media_id": str(parsed.media_id or ""), "pic_url": str(parsed.image or "")}
+            # fetched right after it is stored, by media/get (wecom_media.AppMedia); the MediaId lasts three days
+            images = (IncomingImage(CHANNEL, payload["media_id"]),)
         else:
             label = str(parsed.label or "")
             payload = {"lat": float(parsed.location_x), "lng": float(parsed.location_y), "label": label}
@@ -75,6 +79,7 @@ def parse_app_message(plaintext: str) -> IncomingMessage | None:
         conversation_key="userid",
         sender_key="userid",
         direct=True,
+        images=images,
     )
 
 

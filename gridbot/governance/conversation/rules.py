@@ -10,6 +10,13 @@ Each rule either settles the message (answering it or deciding it is chat) or pa
 6. each reference is found once (or answered "不存在"), the intent becomes a command per reference, the service
    runs each;
 7. whatever was triggered and still has no answer gets the help text.
+
+After the chain, a text that carries images (an AI-bot mixed message) gives them to an event: the one its text
+names, else by the photo rules (a report takes those sent with it, and those sent just before).
+
+A message that quotes another (a reply) is read as written; only a command that needs a reference and has none
+takes the one reference the quoted message names ("签收" quoting "E12 已派单…" is 签收 E12). Plain acknowledgements
+(收到, 好的) stay acknowledgements.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from gridbot.governance.reports import open_question
 from gridbot.governance.services import Governance, run
 from gridbot.intents import parse
 from gridbot.intents.model import Fields, Intent, IntentKind
+from gridbot.intents.references import quoted_reference
 from gridbot.intents.vocabulary import ACK_WORDS, REF_COMMANDS
 from gridbot.notices import Addressed, Notice
 from gridbot.notices.queries import Help
@@ -52,9 +60,9 @@ from gridbot.notices.questions import (
     Unregistered,
     WaitingItem,
 )
-from gridbot.storage import directive_repo, event_repo
+from gridbot.storage import directive_repo, event_repo, photo_repo
 from gridbot.storage.models.directives import Directive
-from gridbot.storage.models.events import EventStatus, InboxMessage
+from gridbot.storage.models.events import Event, EventStatus, InboxMessage
 from gridbot.storage.models.org import Group, Person, Role
 
 BARE_DIGIT = re.compile(r"^\s*([1-9])\s*$")
@@ -83,6 +91,13 @@ class Turn:
     def execute(self, command: Command) -> None:
         run(self.ctx, command)
 
+    def without_mention(self) -> str:
+        """The text without a leading @-mention of the bot (every AI-bot group message starts with one)."""
+        text = self.message.text.lstrip()
+        for mention in ("@" + self.bot_name, "＠" + self.bot_name):
+            text = text.removeprefix(mention)
+        return text
+
     @property
     def bare_acknowledgement(self) -> bool:
         return self.intent is not None and self.intent.kind is IntentKind.ACCEPT and self.intent.ref is None
@@ -110,13 +125,34 @@ def media(turn: Turn) -> None:
 
 
 def reading(turn: Turn) -> None:
-    """Parse the text; a bare digit from someone asked to choose a category is that choice."""
+    """Parse the text; a bare digit from someone asked to choose a category is that choice; a command without a
+    reference that quotes a message naming one reference takes it."""
     text = turn.message.text
     digit = BARE_DIGIT.match(text)
     if digit and turn.registered and open_question(turn.ctx, "category") is not None:
         turn.intent = Intent(kind=IntentKind.CHOOSE, fields=Fields(choice=int(digit.group(1))))
         return
-    turn.intent = parse(text, local(turn.message.sent_at), turn.ctx.catalog)
+    turn.intent = _with_quoted_reference(turn, parse(text, local(turn.message.sent_at), turn.ctx.catalog))
+
+
+def _with_quoted_reference(turn: Turn, intent: Intent) -> Intent:
+    quote = turn.message.payload.get("quote")
+    quoted_text = quote.get("text") if isinstance(quote, dict) else None
+    if intent.ref is not None or intent.kind not in REF_COMMANDS or not isinstance(quoted_text, str):
+        return intent
+    if _said(turn) in ACKNOWLEDGEMENTS:  # 收到 in reply to a message is not a command about it
+        return intent
+    ref = quoted_reference(quoted_text)
+    return replace(intent, ref=ref, refs=(ref,)) if ref is not None else intent
+
+
+def _said(turn: Turn) -> str:
+    """The message's words without the leading @-mention of the bot, punctuation and spaces."""
+    text = turn.message.text.lstrip()
+    for mention in ("@" + turn.bot_name, "＠" + turn.bot_name):
+        if text.startswith(mention):
+            text = text[len(mention) :]
+    return NOT_WORDS.sub("", text)
 
 
 def chat(turn: Turn) -> None:
@@ -128,7 +164,7 @@ def chat(turn: Turn) -> None:
         turn.answer(Hint(turn.intent.hint))
         turn.settle("hint")
         return
-    if turn.message.text.lstrip().startswith(("@" + turn.bot_name, "＠" + turn.bot_name)):
+    if turn.without_mention() != turn.message.text.lstrip():
         turn.answer(NotUnderstood())
         turn.settle("mention")
         return
@@ -165,7 +201,7 @@ def bare_command(turn: Turn) -> None:
         return
     waiting = _waiting(turn.ctx) if intent.kind is IntentKind.ACCEPT else _to_finish(turn.ctx, intent)
     verb = BARE_VERBS[intent.kind]
-    said = NOT_WORDS.sub("", turn.message.text)
+    said = NOT_WORDS.sub("", turn.without_mention())
     if len(waiting) == 1:
         turn.execute(waiting[0][1])
     elif waiting and said not in PLAIN_ACKNOWLEDGEMENTS:
@@ -243,6 +279,23 @@ def always_answered(turn: Turn) -> None:
 CHAIN: tuple[Rule, ...] = (media, reading, chat, strangers, bare_command, command, always_answered)
 
 
+def carried_images(turn: Turn) -> None:
+    """The images a text carries go to the event its text names (one E reference), else by the photo rules,
+    unless the text already took them (a report takes the images sent with it)."""
+    message = turn.message
+    if message.kind == "image" or not (turn.registered and turn.in_organisation):
+        return
+    assert message.id is not None
+    session = turn.ctx.session
+    if not photo_repo.files_of(session, message.id) or photo_repo.attached(session, message.id):
+        return
+    refs = turn.intent.refs if turn.intent is not None else ()
+    named = resolve(session, refs[0]) if len(refs) == 1 else None
+    turn.execute(AddPhoto(message.id, named if isinstance(named, Event) else None))
+    if turn.outcome is None and photo_repo.attached(session, message.id):
+        turn.outcome = "image"
+
+
 @dataclass(frozen=True, slots=True)
 class Answered:
     outcome: str | None  # what the message was: an intent key, `image`, `location`, `mention`; None for chat
@@ -271,6 +324,7 @@ def answer_message(
         rule(turn)
         if turn.done:
             break
+    carried_images(turn)
     return Answered(turn.outcome, tuple(_as_replies(ctx.notices, place.group_id)))
 
 

@@ -20,6 +20,8 @@ from gridbot.storage.models.events import (
     InboxMessage,
     OutboxMessage,
     PendingQuestion,
+    PhotoFile,
+    PhotoState,
     Rating,
 )
 from gridbot.storage.models.org import (
@@ -66,6 +68,8 @@ __all__ = [
     "OutboxMessage",
     "PendingQuestion",
     "Person",
+    "PhotoFile",
+    "PhotoState",
     "Rating",
     "ReminderSent",
     "Resident",

@@ -144,12 +144,49 @@ class EventHistory(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class PhotoState(StrEnum):
+    PENDING = "pending"  # stored with its message, not fetched yet
+    STORED = "stored"  # fetched, checked and kept as a file
+    MISSING = "missing"  # could not be fetched (expired link, network, decryption): `reason` says why
+    REFUSED = "refused"  # fetched but not kept (not an image type we accept, too large): `reason` says why
+
+
+class PhotoFile(SQLModel, table=True):
+    """One image an incoming message carries (an image message, each image of a mixed message).
+
+    Its row is written with the message, in the same transaction; the image is fetched right after (the AI bot's
+    link lasts five minutes) and kept as a file named by its sha256 under `settings.media_dir` (`path` is relative
+    to it, so the same picture sent twice is one file), or marked missing or refused with the reason. `locator` is
+    what the channel fetches it by (a download URL, a media id); keys that decrypt it are never stored.
+    """
+
+    __tablename__ = "photo_file"
+    __table_args__ = (UniqueConstraint("inbox_message_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inbox_message_id: int = Field(foreign_key="inbox_message.id")
+    position: int  # the image's place among the message's images, from 0
+    source: str  # the channel that fetches it: wecom_bot | wecom_app
+    locator: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default=PhotoState.PENDING, sa_type=String)
+    reason: str | None = None
+    sha256: str | None = Field(default=None, index=True)
+    size: int | None = None  # bytes
+    content_type: str | None = None  # image/jpeg | image/png | image/gif | image/webp
+    path: str | None = None  # relative to settings.media_dir
+    fetched_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 class EventPhoto(SQLModel, table=True):
+    """A photo of an event: one per image of the message (`photo_file_id`), or one per image message of a channel
+    that carries no file (the simulator, the gateway: `photo_file_id` None)."""
+
     __tablename__ = "event_photo"
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     inbox_message_id: int = Field(foreign_key="inbox_message.id")
+    photo_file_id: int | None = Field(default=None, foreign_key="photo_file.id")
     person_id: int | None = Field(default=None, foreign_key="person.id")
     at: datetime = Field(sa_type=UtcDateTime)
 

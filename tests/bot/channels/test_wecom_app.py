@@ -160,6 +160,8 @@ async def test_image_and_location(make_client: MakeClient, ingest: Recorder) -> 
         assert (await client.post("/wecom/app", params=query, data=body)).status == 200
     image, location = ingest.messages
     assert (image.kind, image.payload) == ("image", {"media_id": "MEDIA-1", "pic_url": "https://p.qpic.cn/x"})
+    assert [(i.source, i.locator) for i in image.images] == [("wecom_app", "MEDIA-1")]  # fetched by media/get
+    assert location.images == ()
     assert (location.kind, location.payload) == ("location", {"lat": 30.25, "lng": 120.16, "label": "东区菜场"})
 
 

@@ -135,6 +135,82 @@ async def test_bad_bodies(
     assert ingest.calls == 0
 
 
+def mixed(*items: dict[str, Any], msgid: str = "m1") -> dict[str, Any]:
+    """A group mixed message (text and images, as WeCom sends it when the worker @-mentions the bot)."""
+    body = group_text("", msgid)
+    del body["text"]
+    return {**body, "msgtype": "mixed", "mixed": {"msg_item": list(items)}}
+
+
+def text_item(content: str) -> dict[str, Any]:
+    return {"msgtype": "text", "text": {"content": content}}
+
+
+def image_item(url: str, **extra: str) -> dict[str, Any]:
+    return {"msgtype": "image", "image": {"url": url, **extra}}
+
+
+async def test_a_mixed_message_keeps_its_text_and_carries_its_images(
+    client: TestClient[web.Request, web.Application], ingest: Recorder
+) -> None:
+    body = mixed(
+        text_item("@小网 #上报 红旗村1组排水沟堵塞"),
+        image_item("https://wework.qpic.cn/aibot/1"),
+        image_item("https://wework.qpic.cn/aibot/2"),
+    )
+    query, data = callback(body)
+    assert (await client.post("/wecom/bot", params=query, data=data)).status == 200
+    [message] = ingest.messages
+    assert (message.kind, message.text) == ("text", "@网格助手 #上报 红旗村1组排水沟堵塞")
+    assert [(i.source, i.locator, i.key) for i in message.images] == [
+        ("wecom_bot", "https://wework.qpic.cn/aibot/1", ""),
+        ("wecom_bot", "https://wework.qpic.cn/aibot/2", ""),
+    ]
+    assert message.payload == {"response_url": "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC1"}
+
+
+async def test_an_image_or_a_mixed_message_that_only_mentions_the_bot_is_an_image_message(
+    client: TestClient[web.Request, web.Application], ingest: Recorder
+) -> None:
+    single = {**group_text("", "m1"), "chattype": "single", "msgtype": "image"}
+    del single["chatid"], single["text"]
+    single["image"] = {"url": "https://wework.qpic.cn/aibot/3"}
+    only_mention = mixed(text_item("@小网 "), image_item("https://wework.qpic.cn/aibot/4"), msgid="m2")
+    for nonce, body in (("n1", single), ("n2", only_mention)):
+        query, data = callback(body, nonce=nonce)
+        assert (await client.post("/wecom/bot", params=query, data=data)).status == 200
+    assert [(m.kind, m.direct, [i.locator for i in m.images]) for m in ingest.messages] == [
+        ("image", True, ["https://wework.qpic.cn/aibot/3"]),
+        ("image", False, ["https://wework.qpic.cn/aibot/4"]),
+    ]
+
+
+async def test_an_image_without_a_link_is_acknowledged_and_ignored(
+    client: TestClient[web.Request, web.Application], ingest: Recorder
+) -> None:
+    body = {**group_text("", "m1"), "msgtype": "image", "image": {}}
+    query, data = callback(body)
+    assert (await client.post("/wecom/bot", params=query, data=data)).status == 200
+    assert ingest.messages == []
+
+
+async def test_a_quote_is_kept_in_the_payload_and_the_text_is_unchanged(
+    client: TestClient[web.Request, web.Application], ingest: Recorder
+) -> None:
+    body = {
+        **group_text("@小网 签收"),
+        "quote": {"msgtype": "text", "text": {"content": "E12 已派单给综合执法队，请签收"}},
+    }
+    picture_quote = {**group_text("@小网 看这张", "m2"), "quote": {"msgtype": "image", "image": {"url": "https://x"}}}
+    for nonce, sent in (("n1", body), ("n2", picture_quote)):
+        query, data = callback(sent, nonce=nonce)
+        assert (await client.post("/wecom/bot", params=query, data=data)).status == 200
+    first, second = ingest.messages
+    assert first.text == "@网格助手 签收"
+    assert first.payload["quote"] == {"msgtype": "text", "text": "E12 已派单给综合执法队，请签收"}
+    assert second.payload["quote"] == {"msgtype": "image", "text": ""} and second.images == ()
+
+
 def test_mention_normalisation() -> None:
     assert normalise_mention("@小网 上报", "小网", "网格助手") == "@网格助手 上报"
     assert normalise_mention("@小网上报", "小网", "网格助手") == "@网格助手 上报"

@@ -87,6 +87,32 @@ async def test_subscribe_ping_and_callback(
     assert not conn.connected
 
 
+async def test_a_long_connection_image_carries_its_own_key_to_the_fetch_and_nowhere_else(
+    http: aiohttp.ClientSession, ws_server: FakeAiBotServer, ingest: Recorder
+) -> None:
+    conn = connection(http, ws_server)
+    task = asyncio.create_task(conn.run(ingest))
+    await until(lambda: conn.connected)
+    frame = callback_frame("m1")
+    frame["body"] = {
+        **frame["body"],  # type: ignore[dict-item]
+        "msgtype": "mixed",
+        "mixed": {
+            "msg_item": [
+                {"msgtype": "text", "text": {"content": "@小网 西区路灯坏了"}},
+                {"msgtype": "image", "image": {"url": "https://wework.qpic.cn/aibot/9", "aeskey": "KEY-9"}},
+            ]
+        },
+    }
+    await ws_server.push(frame)
+    await until(lambda: len(ingest.messages) == 1)
+    [message] = ingest.messages
+    [image] = message.images
+    assert (message.kind, image.locator, image.key) == ("text", "https://wework.qpic.cn/aibot/9", "KEY-9")
+    assert "KEY-9" not in repr(message) and "KEY-9" not in str(message.payload)
+    await stopped(conn, task)
+
+
 async def test_reply_to_a_long_connection_message_is_a_stream_on_its_req_id(
     http: aiohttp.ClientSession, ws_server: FakeAiBotServer, ingest: Recorder
 ) -> None:
