@@ -91,10 +91,14 @@ class Settings(BaseSettings):
     # organisation file's `bindings:` (e.g. GRIDBOT_BINDINGS='{"东村第一网格群": {"robot_key": "…"}}').
     bindings: dict[str, dict[str, str]] = Field(default_factory=dict)
 
-    # Outbox (issue 7): messages per minute per target, by channel kind
+    # Outbox pacing (bot/pacing.py): POSTs per window per target, by channel kind (a kind not listed is not
+    # paced), with a burst of `rate_bursts` in window × burst / limit. WeCom's robot allows 20 a minute; the app's
+    # 1:1 messages 30 a minute per member. The window is a second longer than WeCom's minute, for clock skew.
     rate_limits: dict[str, float] = Field(
         default_factory=lambda: {"robot": 20.0, "appchat": 60.0, "app": 30.0, "bot": 20.0, "gateway": 60.0}
     )
+    rate_bursts: dict[str, int] = Field(default_factory=lambda: {"robot": 5, "bot": 5, "app": 10, "appchat": 10})
+    rate_window_seconds: float = 61.0
     send_max_attempts: int = 8
     max_body_bytes: int = 1_000_000
 

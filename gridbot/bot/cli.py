@@ -230,14 +230,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
-    """Messages that did not go out (undeliverable: no channel bound; failed: gave up), for the IT person."""
+    """Messages that did not go out (parked: no channel, refused, or too many failures), for the IT person;
+    `retry` puts parked messages back in the queue (after the binding or the key is fixed)."""
     from sqlmodel import col, select
 
     from gridbot.clock import local
     from gridbot.storage.models import OutboxMessage
+    from gridbot.storage.outbox_repo import requeue_parked
 
     engine = _engine(settings)
     upgrade(engine)
+    if args.outbox_command == "retry":
+        if not args.ids and not args.all:
+            print("请写要重发的消息编号（如 gridbot outbox retry 12 13），或 --all 重发全部搁置的消息")
+            return 2
+        with transaction(engine) as session:
+            count = requeue_parked(session, None if args.all else args.ids)
+        print(f"已放回发送队列 {count} 条")
+        return 0
     with transaction(engine) as session:
         rows = session.exec(
             select(OutboxMessage).where(col(OutboxMessage.state).in_(args.state)).order_by(col(OutboxMessage.id))
@@ -289,14 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--xlsx", help="同时导出为 Excel 文件")
         command.set_defaults(handler=handler)
 
-    outbox = sub.add_parser("outbox", help="列出没有发出去的消息（未绑定通道、发送失败）")
+    outbox = sub.add_parser("outbox", help="列出没有发出去、已搁置的消息（未绑定通道、被拒、多次失败）；retry 重发")
     outbox.add_argument(
         "--state",
         nargs="+",
-        default=["undeliverable", "failed"],
-        choices=["undeliverable", "failed", "pending", "sent"],
+        default=["parked"],
+        choices=["parked", "pending", "sending", "sent"],
     )
-    outbox.set_defaults(handler=cmd_outbox)
+    outbox.set_defaults(handler=cmd_outbox, outbox_command="list")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command")
+    retry = outbox_sub.add_parser("retry", help="把搁置的消息放回发送队列（修好通道绑定或密钥之后）")
+    retry.add_argument("ids", nargs="*", type=int, help="消息编号（gridbot outbox 列出的 #号）")
+    retry.add_argument("--all", action="store_true", help="全部搁置的消息")
 
     serve = sub.add_parser("serve", help="运行服务：企业微信/网关回调、发送队列、定时任务、/healthz、/metrics")
     serve.add_argument("--host", default="0.0.0.0")

@@ -97,17 +97,14 @@ class ScenarioPlay:
         self.channel = SimulatorChannel()
         self.dispatcher = Dispatcher(engine, settings, self.clock)
         # The production sender, paced by the simulated clock: a scenario proves what a deployment does.
-        self.sender = Sender(
-            engine, [self.channel], settings, self.clock, Metrics(), monotonic=lambda: self.clock.now().timestamp()
-        )
+        self.sender = Sender(engine, [self.channel], settings, self.clock, Metrics())
         self.due = DueWork(engine, settings, since=start)
         self.counter = 0
         self.cursors: dict[str, int] = {}
 
     async def deliver(self) -> None:
         """Send everything due now, as the server's sender would."""
-        while await self.sender.deliver_batch():
-            pass
+        await self.sender.deliver_due()
 
     async def advance_to(self, target: datetime) -> None:
         """Move the clock, running every scheduled job that falls due meanwhile at its own moment."""

@@ -1,7 +1,18 @@
-"""The outbox sender: claims rows, paces them per target, retries with back-off, records delivery state.
+"""The outbox sender: claims rows, paces every POST per target, retries with back-off, parks what it gives up on.
 
-Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL) under a short lease, so several processes can
-share the work; a claim whose process died is taken again when its lease runs out.
+Order: a room's (a conversation's) rows leave in id order. Only the first open row of each room is claimed; when
+it fails it waits (back-off) and the rows behind it wait too, while other rooms go on. A row the sender gives up
+on (a configuration error, content the platform refuses, too many failures, no channel) is parked: kept with its
+reason, listed by `gridbot outbox`, alerted to the center hourly, and the room goes on.
+
+Several processes: each sender is an instance with a heartbeat row; a row is claimed with a compare-and-set on
+its state and attempt count (so two senders never take the same row, on SQLite as on PostgreSQL) and carries the
+instance that holds it. Rows held by an instance whose heartbeat stopped are taken again within `STALE`, and
+any claim runs out after `LEASE`. Delivery is at least once: a process killed between a POST and recording it
+sends that part again (docs/operations.md).
+
+Pacing: every POST asks the pacer (bot/pacing_db.py, shared through the database); a message split into parts
+records how many went out, and a retry resumes at the part that failed, on the same channel.
 """
 
 from __future__ import annotations
@@ -9,58 +20,58 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, col, select
 
 from gridbot.bot import routing
-from gridbot.bot.channels.base import Channel, DeliveryError
+from gridbot.bot.channels.base import Channel, DeliveryError, Paced, Posts
 from gridbot.bot.messages import OutgoingMessage
 from gridbot.bot.metrics import Metrics
 from gridbot.bot.outbox import outgoing
+from gridbot.bot.pacing import Budget, Pacer
+from gridbot.bot.pacing_db import DatabasePacer
 from gridbot.clock import Clock
 from gridbot.intents.masking import mask_text
 from gridbot.notices import render
 from gridbot.notices.questions import Ring
 from gridbot.settings import Settings
+from gridbot.storage.models.delivery import SenderInstance
 from gridbot.storage.models.events import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+STALE = timedelta(seconds=20)  # an instance silent this long is gone: its rows are taken again
+HEARTBEAT_SECONDS = 5.0
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
-DEFAULT_RATE_PER_MINUTE = 60.0
+THROTTLE_HOLD_SECONDS = 60.0  # a 45009 blocks a robot for a minute
+OPEN = ("pending", "sending")
+PARKED = "parked"
 
 
-class TokenBucket:
-    """`rate` messages per minute with a burst of the same size; `take` answers how long to wait (0: go)."""
-
-    def __init__(self, rate_per_minute: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = max(rate_per_minute, 1.0)
-        self.refill_per_second = rate_per_minute / 60.0
-        self.tokens = self.capacity
-        self.monotonic = monotonic
-        self.updated = monotonic()
-
-    def take(self) -> float:
-        now = self.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.refill_per_second)
-        self.updated = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.refill_per_second
+def budgets_of(settings: Settings) -> dict[str, Budget]:
+    """The pacing budget per channel kind from the settings (a kind not listed is not paced)."""
+    return {
+        kind: Budget(
+            limit=max(int(rate), 1),
+            window=settings.rate_window_seconds,
+            burst=int(settings.rate_bursts.get(kind, 0)),
+        )
+        for kind, rate in settings.rate_limits.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
     row_id: int
     attempts: int
+    parts_sent: int
     message: OutgoingMessage
 
 
@@ -72,36 +83,65 @@ class Sender:
         settings: Settings,
         clock: Clock,
         metrics: Metrics,
-        monotonic: Callable[[], float] = time.monotonic,
+        pacer: Pacer | None = None,
     ) -> None:
         self.engine = engine
         self.channels = list(channels)
         self.settings = settings
         self.clock = clock
         self.metrics = metrics
-        self.monotonic = monotonic
-        self.buckets: dict[tuple[str, str], TokenBucket] = {}
+        budgets = budgets_of(settings)
+        self.pacer: Pacer = pacer or DatabasePacer(engine, budgets.get, clock)
+        self.instance = uuid.uuid4().hex
+        self.started_at = clock.now()
         self.wake = asyncio.Event()
+        self.claimed_last = 0
+
+    # ---- instances ----
+
+    def beat(self, session: Session | None = None) -> None:
+        """Record that this instance is alive (its claimed rows stay its own)."""
+        if session is None:
+            with Session(self.engine) as own:
+                self.beat(own)
+                own.commit()
+            return
+        row = session.get(SenderInstance, self.instance)
+        if row is None:
+            row = SenderInstance(id=self.instance, started_at=self.started_at, heartbeat_at=self.clock.now())
+        row.heartbeat_at = self.clock.now()
+        session.add(row)
 
     # ---- claiming ----
 
     def claim(self, limit: int = 50) -> list[Claimed]:
-        """Take up to `limit` due rows under a lease. Each row is taken with a compare-and-set on its state and
-        attempt count, so two senders never take the same row, on SQLite (no row locks) as on PostgreSQL."""
+        """Take the first open row of up to `limit` rooms, where that row is due now."""
         now = self.clock.now()
+        live = select(SenderInstance.id).where(col(SenderInstance.heartbeat_at) > now - STALE)
+        heads = (
+            select(func.min(OutboxMessage.id))
+            .where(col(OutboxMessage.state).in_(OPEN))
+            .group_by(col(OutboxMessage.conversation))
+        )
         due = or_(
             (col(OutboxMessage.state) == "pending")
             & or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now),
-            (col(OutboxMessage.state) == "sending") & (col(OutboxMessage.next_attempt_at) <= now),
+            (col(OutboxMessage.state) == "sending")
+            & or_(
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.claimed_by).is_(None),
+                col(OutboxMessage.claimed_by).not_in(live),
+            ),
         )
         claimed: list[Claimed] = []
         with Session(self.engine, expire_on_commit=False) as session:
+            self.beat(session)
+            session.flush()
             candidates = session.exec(
                 select(OutboxMessage.id, OutboxMessage.state, OutboxMessage.attempts)
-                .where(due)
+                .where(col(OutboxMessage.id).in_(heads), due)
                 .order_by(col(OutboxMessage.id))
                 .limit(limit)
-                .with_for_update(skip_locked=True)
             ).all()
             for row_id, state, attempts in candidates:
                 taken = session.execute(
@@ -111,27 +151,44 @@ class Sender:
                         col(OutboxMessage.state) == state,
                         col(OutboxMessage.attempts) == attempts,
                     )
-                    .values(state="sending", next_attempt_at=now + LEASE, attempts=attempts + 1)
+                    .values(
+                        state="sending", next_attempt_at=now + LEASE, attempts=attempts + 1, claimed_by=self.instance
+                    )
                 )
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     row = session.get(OutboxMessage, row_id, populate_existing=True)
                     assert row is not None and row.id is not None
-                    claimed.append(Claimed(row.id, row.attempts, outgoing(session, row, self.settings.bindings)))
+                    message = outgoing(session, row, self.settings.bindings)
+                    claimed.append(Claimed(row.id, row.attempts, row.parts_sent, message))
             session.commit()
         return claimed
 
-    def _finish(self, row_id: int, state: str, *, error: str | None = None, retry_at: datetime | None = None) -> None:
+    def _finish(
+        self,
+        item: Claimed,
+        state: str,
+        *,
+        parts_sent: int,
+        via: str | None = None,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        paced: bool = False,
+    ) -> None:
         with Session(self.engine) as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is None:
-                return
+            row = session.get(OutboxMessage, item.row_id)
+            if row is None or row.claimed_by != self.instance:
+                return  # taken over by another instance meanwhile (we were presumed dead): theirs now
             row.state = state
-            row.last_error = error
+            row.last_error = error if error is not None else row.last_error if state != "sent" else None
             row.next_attempt_at = retry_at
+            row.parts_sent = parts_sent
+            row.claimed_by = None
+            if via is not None and parts_sent > 0 and state != "sent":
+                row.via = via  # parts went out on this channel: the rest must follow on the same one
             if state == "sent":
                 row.sent_at = self.clock.now()
-            if state == "pending" and error is None:
-                row.attempts = max(row.attempts - 1, 0)  # a pacing delay is not a failed attempt
+            if paced:
+                row.attempts = max(row.attempts - 1, 0)  # a pacing pause is not a failed attempt
             session.add(row)
             session.commit()
 
@@ -164,82 +221,121 @@ class Sender:
             session.commit()
         self.wake.set()
 
-    def _bucket(self, channel: Channel, target: str) -> TokenBucket:
-        key = (channel.name, target)
-        if key not in self.buckets:
-            rate = self.settings.rate_limits.get(channel.name, DEFAULT_RATE_PER_MINUTE)
-            self.buckets[key] = TokenBucket(rate, self.monotonic)
-        return self.buckets[key]
-
     def _backoff(self, attempts: int, least: float) -> datetime:
         seconds = max(least, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS**attempts))
         return self.clock.now() + timedelta(seconds=seconds)
 
     async def deliver_batch(self) -> int:
-        """Deliver what is due now; returns how many were sent."""
+        """Deliver the rooms' first rows that are due now; returns how many rows were sent."""
         claimed = await asyncio.to_thread(self.claim)
+        self.claimed_last = len(claimed)
         sent = 0
-        held: dict[tuple[str, str], float] = {}  # targets already waiting keep their order
         for item in claimed:
-            message = item.message
-            chosen = routing.choose(message, self.channels)
-            channel = chosen.channel if chosen is not None else None
-            if channel is None:
-                await asyncio.to_thread(
-                    self._finish, item.row_id, "undeliverable", error="no channel bound to this group"
-                )
-                log.warning("outbox %s: no channel reaches %s", item.row_id, message.conversation)
-                continue
-            key = (channel.name, channel.target(message))
-            wait = held.get(key) or self._bucket(channel, key[1]).take()
-            if wait > 0:
-                held[key] = wait
-                retry_at = self.clock.now() + timedelta(seconds=wait)
-                await asyncio.to_thread(self._finish, item.row_id, "pending", retry_at=retry_at)
-                continue
-            try:
-                await channel.send(message)
-            except DeliveryError as error:
-                await self._failed(item, channel, error)
-                continue
-            except Exception as error:  # a bug in an adapter must not stop the sender
-                log.exception("outbox %s: %s failed", item.row_id, channel.name)
-                await self._failed(item, channel, DeliveryError(type(error).__name__, retry=True))
-                continue
-            self.metrics.sent.labels(channel.name).inc()
-            await asyncio.to_thread(self._finish, item.row_id, "sent")
-            if chosen is not None and chosen.ring_after:
-                await asyncio.to_thread(self._ring, item.row_id)
-            sent += 1
+            if await self._deliver(item):
+                sent += 1
         return sent
 
-    async def _failed(self, item: Claimed, channel: Channel, error: DeliveryError) -> None:
-        kind = "config" if error.config else "retry" if error.retry else "rejected"
-        self.metrics.send_failures.labels(channel.name, kind).inc()
-        reason = mask_text(str(error))
-        if error.config:
-            log.error(
-                "ALERT outbox %s via %s: configuration error, message kept as failed: %s",
-                item.row_id,
-                channel.name,
-                reason,
+    async def deliver_due(self) -> int:
+        """Deliver batches until nothing is due now (a room's next row is due once its head went, failed or
+        was parked); returns how many rows were sent."""
+        sent = await self.deliver_batch()
+        while self.claimed_last:
+            sent += await self.deliver_batch()
+        return sent
+
+    async def _deliver(self, item: Claimed) -> bool:
+        message = item.message
+        chosen = routing.choose(message, self.channels)
+        if chosen is None:
+            if message.via and item.attempts < self.settings.send_max_attempts:
+                # The channel its first parts went by is down for now (an AI-bot reconnect): wait for it.
+                error = DeliveryError(f"channel {message.via} cannot reach the group now", retry=True)
+                await self._failed(item, None, error, item.parts_sent)
+            else:
+                reason = f"no channel reaches this group ({message.via})" if message.via else "no channel bound"
+                await self._park(item, item.parts_sent, reason, None)
+            return False
+        channel = chosen.channel
+        target = channel.target(message)
+        posts = Posts(item.parts_sent, admit=lambda: self._admit(channel.name, target))
+        try:
+            await channel.send(message, posts)
+        except Paced as paced:
+            retry_at = self.clock.now() + timedelta(seconds=paced.wait)
+            await asyncio.to_thread(
+                self._finish, item, "pending", parts_sent=posts.done, via=channel.name, retry_at=retry_at, paced=True
             )
-            await asyncio.to_thread(self._finish, item.row_id, "failed", error=reason)
-        elif error.retry and item.attempts < self.settings.send_max_attempts:
-            log.warning("outbox %s via %s: %s; retrying", item.row_id, channel.name, reason)
+            return False
+        except DeliveryError as error:
+            if error.throttled:
+                seconds = max(error.delay, THROTTLE_HOLD_SECONDS)
+                await asyncio.to_thread(self.pacer.hold, channel.name, target, seconds)
+            await self._failed(item, channel, error, posts.done)
+            return False
+        except Exception as error:  # a bug in an adapter must not stop the sender
+            log.exception("outbox %s: %s failed", item.row_id, channel.name)
+            await self._failed(item, channel, DeliveryError(type(error).__name__, retry=True), posts.done)
+            return False
+        self.metrics.sent.labels(channel.name).inc()
+        await asyncio.to_thread(self._finish, item, "sent", parts_sent=posts.done)
+        if chosen.ring_after:
+            await asyncio.to_thread(self._ring, item.row_id)
+        return True
+
+    async def _admit(self, channel: str, target: str) -> float:
+        return await asyncio.to_thread(self.pacer.admit, channel, target)
+
+    async def _park(self, item: Claimed, parts_sent: int, reason: str, channel: Channel | None) -> None:
+        log.error(
+            "ALERT outbox %s parked (kept, not sent)%s: %s",
+            item.row_id,
+            f" via {channel.name}" if channel is not None else "",
+            reason,
+        )
+        via = channel.name if channel is not None else None
+        await asyncio.to_thread(self._finish, item, PARKED, parts_sent=parts_sent, via=via, error=reason)
+
+    async def _failed(self, item: Claimed, channel: Channel | None, error: DeliveryError, parts_sent: int) -> None:
+        kind = "config" if error.config else "retry" if error.retry else "rejected"
+        name = channel.name if channel is not None else str(item.message.via)
+        self.metrics.send_failures.labels(name, kind).inc()
+        reason = mask_text(str(error))
+        if error.retry and not error.config and item.attempts < self.settings.send_max_attempts:
+            log.warning("outbox %s via %s: %s; retrying", item.row_id, name, reason)
             retry_at = self._backoff(item.attempts, error.delay)
-            await asyncio.to_thread(self._finish, item.row_id, "pending", error=reason, retry_at=retry_at)
-        else:
-            log.error("outbox %s via %s failed for good: %s", item.row_id, channel.name, reason)
-            await asyncio.to_thread(self._finish, item.row_id, "failed", error=reason)
+            via = channel.name if channel is not None else None
+            await asyncio.to_thread(
+                self._finish, item, "pending", parts_sent=parts_sent, via=via, error=reason, retry_at=retry_at
+            )
+            return
+        why = "configuration error" if error.config else "refused" if not error.retry else "too many failures"
+        await self._park(item, parts_sent, f"{why}: {reason}", channel)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        """Deliver until `stop` is set; woken early when new rows arrive."""
+        """Deliver until `stop` is set; woken early when new rows arrive; heartbeat meanwhile."""
+        heart = asyncio.create_task(self._heartbeat(stop))
+        try:
+            while not stop.is_set():
+                try:
+                    await self.deliver_batch()
+                except Exception:
+                    self.claimed_last = 0
+                    log.exception("sender: batch failed (store unavailable?)")
+                if self.claimed_last:
+                    continue  # the rows behind the ones just handled may be due now
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
+        finally:
+            heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heart
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                await self.deliver_batch()
+                await asyncio.to_thread(self.beat)
             except Exception:
-                log.exception("sender: batch failed (store unavailable?)")
-            self.wake.clear()
+                log.warning("sender: heartbeat not recorded (store unavailable?)")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=HEARTBEAT_SECONDS)

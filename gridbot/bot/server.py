@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from gridbot.bot.channels.base import Channel, InboundChannel
 from gridbot.bot.channels.gateway import GatewayChannel
 from gridbot.bot.channels.wecom import build_wecom_channels
+from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.ingest import Ingestor
 from gridbot.bot.metrics import Metrics
@@ -40,6 +41,7 @@ class Runtime:
     ingestor: Ingestor | None = None
     sender: Sender | None = None
     channels: list[Channel] = field(default_factory=list)
+    connections: list[AiBotConnection] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -48,12 +50,18 @@ RUNTIME = web.AppKey("runtime", Runtime)
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """503 only when the database is down; an AI-bot connection that another instance took over is reported
+    (`aibot`: up / reconnecting / superseded) but is no reason to restart this process, which would fight again."""
     runtime = request.app[RUNTIME]
+    aibot = {connection.bot_id: connection.status for connection in runtime.connections}
     try:
         await asyncio.to_thread(_ping, runtime.engine)
     except Exception:
-        return web.json_response({"ok": False, "database": "unavailable"}, status=503)
-    return web.json_response({"ok": True})
+        return web.json_response({"ok": False, "database": "unavailable", "aibot": aibot}, status=503)
+    body: dict[str, object] = {"ok": True, "database": "ok"}
+    if aibot:
+        body["aibot"] = aibot
+    return web.json_response(body)
 
 
 def _ping(engine: Engine) -> None:
@@ -87,7 +95,7 @@ async def build_app(
     app[RUNTIME] = runtime
     http = aiohttp.ClientSession()
 
-    wecom = build_wecom_channels(settings, http)
+    wecom = build_wecom_channels(settings, http, clock=clock, engine=engine)
     inbound: list[InboundChannel] = list(wecom.inbound)
     outbound: list[Channel] = list(wecom.outbound)
     secret = settings.gateway_secret.get_secret_value()
@@ -97,6 +105,7 @@ async def build_app(
         outbound.append(gateway)
     outbound += extra_channels or []
     runtime.channels = outbound
+    runtime.connections = list(wecom.connections)
     runtime.sender = Sender(engine, outbound, settings, clock, metrics_)
     photos = PhotoFetcher(engine, settings, wecom.media, clock, metrics_)
     runtime.ingestor = Ingestor(engine, dispatcher, clock, metrics_, photos, runtime.sender.wake.set)
@@ -128,7 +137,7 @@ async def build_app(
         for task in runtime.tasks:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=10)
-        await runtime.sender.deliver_batch()
+        await runtime.sender.deliver_due()
         await http.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -22,6 +22,7 @@ from gridbot.governance.services import Governance
 from gridbot.notices.outbox import write_notices
 from gridbot.periods import Period, schedule
 from gridbot.schedules.digests import send_digest, send_ranking
+from gridbot.schedules.undelivered import alert_parked
 from gridbot.settings import Settings
 from gridbot.storage import timing_repo
 from gridbot.storage.catalog_store import current_catalog
@@ -83,6 +84,7 @@ class DueWork:
                     send_digest(ctx, job, period)
                 session.add(JobRun(job=job, period=period.key, ran_at=moment))
             timing.run(ctx)
+            alert_parked(ctx, moment)
             self._remember(session, moment)
             write_notices(session, ctx.notices, message=None, reply_group=None, now=moment)
             session.commit()

@@ -142,7 +142,7 @@ def test_outbox_lists_what_did_not_go_out(database: Path, capsys: pytest.Capture
                 group_id=group.id,
                 conversation=group.name,
                 text="📌 E9 无处可发\n第二行",
-                state="undeliverable",
+                state="parked",
                 last_error="no channel bound to this group",
                 created_at=START,
             )
@@ -152,5 +152,14 @@ def test_outbox_lists_what_did_not_go_out(database: Path, capsys: pytest.Capture
 
     assert main(["outbox"]) == 0
     out = capsys.readouterr().out
-    assert "undeliverable" in out and "[东村第一网格群] 📌 E9 无处可发" in out and "no channel bound" in out
+    assert "parked" in out and "[东村第一网格群] 📌 E9 无处可发" in out and "no channel bound" in out
     assert out.strip().endswith("共 1 条")
+
+    assert main(["outbox", "retry"]) == 2  # which ones? it says how to ask
+    assert "gridbot outbox retry 12" in capsys.readouterr().out
+    assert main(["outbox", "retry", "--all"]) == 0
+    assert "已放回发送队列 1 条" in capsys.readouterr().out
+    assert main(["outbox", "--state", "pending"]) == 0
+    assert "[东村第一网格群] 📌 E9 无处可发" in capsys.readouterr().out
+    assert main(["outbox"]) == 0
+    assert capsys.readouterr().out.strip() == "共 0 条"

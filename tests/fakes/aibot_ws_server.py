@@ -21,6 +21,7 @@ class FakeAiBotServer:
         self.frames: list[dict[str, Any]] = []
         self.connections = 0
         self.send_errcode = 0
+        self.answer_pings = True  # False: a link that carries nothing back (a NAT that dropped it)
         self.subscribed = asyncio.Event()
         self._sockets: list[web.WebSocketResponse] = []
         self.server: TestServer | None = None
@@ -48,6 +49,11 @@ class FakeAiBotServer:
         """Send a frame (e.g. an aibot_msg_callback) to the connected client."""
         await self._sockets[-1].send_json(frame)
 
+    async def take_over(self) -> None:
+        """What WeCom does when a second connection subscribes the same bot: tell the first it is disconnected."""
+        body = {"msgid": "EV1", "aibotid": "AIBOT1", "msgtype": "event", "event": {"eventtype": "disconnected_event"}}
+        await self.push({"cmd": "aibot_event_callback", "headers": {"req_id": "EVENT-1"}, "body": body})
+
     async def drop(self) -> None:
         """Close every connection from the server side."""
         self.subscribed.clear()
@@ -74,6 +80,6 @@ class FakeAiBotServer:
                     self.subscribed.set()
             elif cmd in ("aibot_send_msg", "aibot_respond_msg", "aibot_respond_update_msg"):
                 await socket.send_json({"headers": {"req_id": req_id}, "errcode": self.send_errcode, "errmsg": ""})
-            elif cmd == "ping":
+            elif cmd == "ping" and self.answer_pings:
                 await socket.send_json({"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok"})
         return socket

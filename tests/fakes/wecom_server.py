@@ -6,13 +6,19 @@ scripted errcodes per path, in order, before answering normally. `media/get` ans
 `put_media` (JSON errcode 40007 for an unknown media id, as WeCom does). `serve_file` publishes bytes (already
 encrypted by the test, see `tests/fakes/media.py`) at a link, as the AI bot's image `url`; `expire_file` makes the
 link answer 404, as a link past its five minutes.
+
+The group robot keeps WeCom's published limit: a key that has taken 20 POSTs in the last 60 s (by `clock`, which
+a test may set to its simulated clock) answers 45009 "api freq out of limit"; every webhook POST is timed in
+`robot_posts` per key.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +44,11 @@ class FakeWeCom:
         self.server: TestServer | None = None
         self.media: dict[str, tuple[bytes, str]] = {}  # media id → (bytes, content type)
         self.files: dict[str, bytes] = {}  # AI-bot link name → encrypted bytes
+        self.robot_limit = 20  # POSTs per robot key per `robot_window` seconds (WeCom: 20 a minute)
+        self.robot_window = 60.0
+        self.clock: Callable[[], float] = time.monotonic
+        self.robot_posts: dict[str, list[float]] = defaultdict(list)  # key → when each webhook POST came
+        self.throttled = 0  # 45009 answers given
 
     # Scripting -------------------------------------------------------------------------------------
     def script(self, path: str, *errcodes: int) -> None:
@@ -131,6 +142,13 @@ class FakeWeCom:
         async def handle(request: web.Request) -> web.Response:
             body = json.loads(await request.read())
             self.requests.append(Recorded(request.path, dict(request.query), body))
+            if path == "webhook/send":
+                key, now = request.query.get("key", ""), self.clock()
+                recent = [t for t in self.robot_posts[key] if t > now - self.robot_window]
+                self.robot_posts[key].append(now)
+                if len(recent) >= self.robot_limit:
+                    self.throttled += 1
+                    return web.json_response({"errcode": 45009, "errmsg": "api freq out of limit"})
             scripted = self._scripted(path)
             if scripted is not None:
                 return scripted

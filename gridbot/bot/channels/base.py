@@ -3,14 +3,14 @@
 Inbound: an adapter registers its aiohttp routes (or runs a connection) and hands each verified, decrypted
 message to `Ingest`, which stores it before the adapter answers the platform (and processes it afterwards).
 Images: a `MediaFetcher` per channel fetches the images its messages carry, right after they are stored.
-Outbound: the sender gives each outbox row to the first channel that `can_deliver` it; `send` raises
-`DeliveryError` saying whether a retry may help.
+Outbound: the sender gives each outbox row to the channel bot/routing.py chooses; `send` makes each POST through
+`Posts` (paced, counted, resumable) and raises `DeliveryError` saying whether a retry may help.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -24,13 +24,51 @@ class DeliveryError(Exception):
     `config`: the deployment is wrong (40001 bad secret, 60020 IP not trusted, 93000 bad webhook key): the row
     is marked failed and an alert is logged, never retried in a loop.
     `delay`: the least time to wait before retrying (seconds), e.g. 60 after a minute-level block.
+    `throttled`: the platform said we post too often (45009, HTTP 429): the whole target waits, not just this row.
     """
 
-    def __init__(self, message: str, *, retry: bool, config: bool = False, delay: float = 0.0) -> None:
+    def __init__(
+        self, message: str, *, retry: bool, config: bool = False, delay: float = 0.0, throttled: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry = retry
         self.config = config
         self.delay = delay
+        self.throttled = throttled
+
+
+class Paced(Exception):
+    """No budget for the next POST now: not a failure; the row waits `wait` seconds and resumes at that part."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"paced for {wait:.1f} s")
+        self.wait = wait
+
+
+class Posts:
+    """The POSTs of one outbox row, in order: a channel sends each part through `post`.
+
+    Parts that went out on an earlier attempt (`done` of them) are skipped, so a message that failed half-way
+    resumes at the part that failed and the group never sees a part twice; before each new part the pacer is
+    asked (`admit`: 0 = go, else the seconds to wait, raised as `Paced`); `done` counts what went out.
+    """
+
+    def __init__(self, done: int = 0, admit: Callable[[], Awaitable[float]] | None = None) -> None:
+        self.done = done
+        self._admit = admit
+        self._next = 0
+
+    async def post(self, send: Callable[[], Awaitable[Any]]) -> None:
+        index = self._next
+        self._next += 1
+        if index < self.done:
+            return
+        if self._admit is not None:
+            wait = await self._admit()
+            if wait > 0:
+                raise Paced(wait)
+        await send()
+        self.done += 1
 
 
 class MediaUnavailable(Exception):
@@ -58,8 +96,9 @@ class Channel(Protocol):
         """The rate-limited target this message goes to (a robot key, a chat id, a room)."""
         ...
 
-    async def send(self, message: OutgoingMessage) -> None:
-        """Deliver one message (splitting long text to the platform's limits) or raise `DeliveryError`."""
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        """Deliver one message, each POST through `posts.post` (splitting long text to the platform's limits
+        the same way on every attempt, so parts keep their numbers), or raise `DeliveryError` / `Paced`."""
         ...
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from gridbot.bot.channels.base import DeliveryError, Ingest
+from gridbot.bot.channels.base import DeliveryError, Ingest, Posts
 from gridbot.bot.messages import IncomingMessage, OutgoingMessage
 from gridbot.clock import SHANGHAI
 
@@ -138,7 +138,10 @@ class GatewayChannel:
             return message.reply_to.conversation
         return message.bindings.get("gateway_room", "")
 
-    async def send(self, message: OutgoingMessage) -> None:
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        await (posts or Posts()).post(lambda: self._post(message))
+
+    async def _post(self, message: OutgoingMessage) -> None:
         assert self.http is not None
         payload: dict[str, Any] = {
             "id": message.outbox_id,
@@ -162,7 +165,7 @@ class GatewayChannel:
                 self.url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
             ) as r:
                 if r.status >= 500 or r.status == 429:
-                    raise DeliveryError(f"bridge answered {r.status}", retry=True)
+                    raise DeliveryError(f"bridge answered {r.status}", retry=True, throttled=r.status == 429)
                 if r.status >= 400:
                     raise DeliveryError(
                         f"bridge refused the message ({r.status})", retry=False, config=r.status in (401, 403, 404)

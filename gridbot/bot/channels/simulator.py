@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gridbot.bot.channels.base import Posts
 from gridbot.bot.messages import OutgoingMessage
 
 
@@ -29,8 +30,13 @@ class SimulatorChannel:
     def target(self, message: OutgoingMessage) -> str:
         return message.conversation
 
-    async def send(self, message: OutgoingMessage) -> None:
-        self.transcript.append(Delivered(message.conversation, message.text, message.mentions, message.in_reply_to))
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        delivered = Delivered(message.conversation, message.text, message.mentions, message.in_reply_to)
+
+        async def keep() -> None:
+            self.transcript.append(delivered)
+
+        await (posts or Posts()).post(keep)
 
     def render(self, delivered: Delivered) -> str:
         """How a group member would see it: mentions first, then the text."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import aiohttp
+from sqlalchemy import Engine
 
 from gridbot.bot.channels.base import Channel, InboundChannel, MediaFetcher
 from gridbot.bot.channels.wecom_api import AccessTokenCache, AppApi, WeComHttp
@@ -22,6 +23,7 @@ from gridbot.bot.channels.wecom_media import AppMedia, BotMedia
 from gridbot.bot.channels.wecom_robot import RobotChannel
 from gridbot.clock import Clock, SystemClock
 from gridbot.settings import Settings
+from gridbot.storage.reply_handles import UsedReplyHandles
 
 
 @dataclass
@@ -33,8 +35,9 @@ class WeComChannels:
 
 
 def build_wecom_channels(
-    settings: Settings, http: aiohttp.ClientSession, *, clock: Clock | None = None
+    settings: Settings, http: aiohttp.ClientSession, *, clock: Clock | None = None, engine: Engine | None = None
 ) -> WeComChannels:
+    """The adapters; with an `engine`, the AI bot's used reply handles are kept in the database."""
     clock = clock or SystemClock()
     api = WeComHttp(http, settings.wecom_api_base)
     built = WeComChannels()
@@ -59,7 +62,7 @@ def build_wecom_channels(
         )
         built.connections.append(connection)
     if built.inbound or connection is not None:
-        built.outbound.append(BotChannel(api, connection, clock))
+        built.outbound.append(BotChannel(api, connection, clock, UsedReplyHandles(engine)))
         # HTTP-callback images are encrypted with the bot's EncodingAESKey; long-connection ones carry their own key.
         built.media.append(BotMedia(api, bot_key if bot_token else ""))
 

@@ -39,7 +39,7 @@ class WeComApiError(DeliveryError):
     def __init__(
         self, message: str, *, errcode: int | None, retry: bool, config: bool = False, delay: float = 0.0
     ) -> None:
-        super().__init__(message, retry=retry, config=config, delay=delay)
+        super().__init__(message, retry=retry, config=config, delay=delay, throttled=errcode == 45009)
         self.errcode = errcode
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import xmltodict  # no stubs (mypy override in pyproject.toml); a wechatpy dependency
 from aiohttp import web
 from wechatpy.enterprise import parse_message
 
-from gridbot.bot.channels.base import Ingest
+from gridbot.bot.channels.base import Ingest, Posts
 from gridbot.bot.channels.wecom_api import AppApi
 from gridbot.bot.channels.wecom_callback import CallbackEndpoint
 from gridbot.bot.channels.wecom_crypto import CallbackRejected
@@ -122,7 +123,8 @@ class AppChannel:
     def target(self, message: OutgoingMessage) -> str:
         return self._direct_user(message) or message.bindings["appchat_id"]
 
-    async def send(self, message: OutgoingMessage) -> None:
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        posts = posts or Posts()
         if message.image_png:
             # Images need media/upload first; groups get them through the robot instead.
             log.info("image not sent by the app (outbox %s): the app channel sends text only", message.outbox_id)
@@ -131,13 +133,12 @@ class AppChannel:
             # No enable_duplicate_check: the same short reply ("收到") may rightly go twice within 30 minutes.
             for piece in split_text(message.text, TEXT_LIMIT):
                 body = {"touser": userid, "agentid": self.agent_id, "msgtype": "text", "text": {"content": piece}}
-                await self.api.post("message/send", body)
+                await posts.post(partial(self.api.post, "message/send", body))
             return
         chat_id = message.bindings["appchat_id"]
         # appchat text has no mentioned_list: name the people so they see it is for them.
         names = " ".join(f"@{name}" for name in message.mentions)
         text = f"{names} {message.text}" if names else message.text
         for piece in split_text(text, TEXT_LIMIT):
-            await self.api.post(
-                "appchat/send", {"chatid": chat_id, "msgtype": "text", "text": {"content": piece}, "safe": 0}
-            )
+            body = {"chatid": chat_id, "msgtype": "text", "text": {"content": piece}, "safe": 0}
+            await posts.post(partial(self.api.post, "appchat/send", body))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
-from gridbot.bot.channels.base import Ingest
+from gridbot.bot.channels.base import Ingest, Posts
 from gridbot.bot.channels.wecom_api import WeComApiError, WeComHttp
 from gridbot.bot.channels.wecom_bot_messages import CHANNEL, bot_message
 from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
@@ -25,6 +26,7 @@ from gridbot.bot.channels.wecom_crypto import CallbackRejected
 from gridbot.bot.channels.wecom_text import MARKDOWN_LIMIT, split_text
 from gridbot.bot.messages import IncomingMessage, OutgoingMessage
 from gridbot.clock import Clock, SystemClock
+from gridbot.storage.reply_handles import UsedReplyHandles
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +87,18 @@ class BotChannel:
     name = "bot"
     rings = False  # markdown shows "@name" as text; nobody is notified
 
-    def __init__(self, api: WeComHttp, connection: AiBotConnection | None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        api: WeComHttp,
+        connection: AiBotConnection | None,
+        clock: Clock | None = None,
+        used: UsedReplyHandles | None = None,
+    ) -> None:
         self.api = api
         self.connection = connection
         self.clock = clock or SystemClock()
-        self.used: set[str] = set()  # response_urls and stream req_ids already answered (each works once)
+        # response_urls and req_ids already answered (each works once), kept in the database across restarts
+        self.used = used or UsedReplyHandles()
 
     def _pieces(self, message: OutgoingMessage) -> list[str]:
         # Names, not <@userid>: plain names read well whatever the bot's markdown makes of them.
@@ -104,14 +113,14 @@ class BotChannel:
             return None
         age = self.clock.now() - reply.received_at
         card_req = str(reply.payload.get("req_id") or "")
-        clicked = bool(reply.payload.get("card_task_id")) and bool(card_req) and card_req not in self.used
-        if clicked and age < CARD_UPDATE_WINDOW and self._connected():
+        clicked = bool(reply.payload.get("card_task_id")) and bool(card_req)
+        if clicked and age < CARD_UPDATE_WINDOW and self._connected() and not self.used.used(card_req):
             return ("card", card_req)
         url = str(reply.payload.get("response_url") or "")
-        if url and url not in self.used and age < RESPONSE_URL_LIFETIME:
+        if url and age < RESPONSE_URL_LIFETIME and not self.used.used(url):
             return ("response_url", url)
         req_id = str(reply.payload.get("req_id") or "")
-        if req_id and req_id not in self.used and age < STREAM_REPLY_LIFETIME and self._connected():
+        if req_id and age < STREAM_REPLY_LIFETIME and self._connected() and not self.used.used(req_id):
             return ("stream", req_id)
         return None
 
@@ -145,38 +154,47 @@ class BotChannel:
             return message.bindings["wecom_chat_id"]
         return reply.conversation if reply is not None else message.conversation
 
-    async def send(self, message: OutgoingMessage) -> None:
-        if self.can_card(message) and self.connection is not None:
-            chat_id = self._push_chat(message)
-            assert chat_id is not None
-            await self.connection.push_card(chat_id, button_card(message))
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        """One POST per piece: the first piece answers by the reply path when there is one (a clicked card is
+        replaced whole), the others are pushed; a retry resumes at the piece that failed (`posts`)."""
+        posts = posts or Posts()
+        if self.can_card(message):
+            card = button_card(message)
+            await posts.post(lambda: self._push(message, card=card))
             return
-        pieces = self._pieces(message)
         path = self._reply_path(message)
-        if path is not None and pieces:
-            kind, key = path
-            self.used.add(key)  # used once, even if this attempt fails: never post twice to it
-            try:
-                if kind == "card":
-                    await self._reply(kind, key, message.text, message)
-                    return
-                await self._reply(kind, key, pieces[0])
-                pieces = pieces[1:]
-            except WeComApiError as error:
-                if error.config or self._push_chat(message) is None:
-                    raise
-                log.warning("AI bot reply by %s failed (%s); pushing instead", kind, error)
-        if not pieces:
+        if path is not None and path[0] == "card":
+            await posts.post(lambda: self._reply(path, message.text, message))
             return
+        for index, piece in enumerate(self._pieces(message)):
+            if index == 0 and path is not None:
+                await posts.post(partial(self._reply_or_push, path, piece, message))
+            else:
+                await posts.post(partial(self._push, message, text=piece))
+
+    async def _reply_or_push(self, path: tuple[str, str], piece: str, message: OutgoingMessage) -> None:
+        try:
+            await self._reply(path, piece, message)
+        except WeComApiError as error:
+            if error.config or self._push_chat(message) is None:
+                raise
+            log.warning("AI bot reply by %s failed (%s); pushing instead", path[0], error)
+            await self._push(message, text=piece)
+
+    async def _push(self, message: OutgoingMessage, *, text: str = "", card: dict[str, Any] | None = None) -> None:
         chat_id = self._push_chat(message)
         if chat_id is None or self.connection is None:
             raise WeComApiError("AI bot: no reply path and no long connection", errcode=None, retry=True)
-        for piece in pieces:
-            await self.connection.push_markdown(chat_id, piece)
+        if card is not None:
+            await self.connection.push_card(chat_id, card)
+        else:
+            await self.connection.push_markdown(chat_id, text)
 
-    async def _reply(self, kind: str, key: str, content: str, message: OutgoingMessage | None = None) -> None:
+    async def _reply(self, path: tuple[str, str], content: str, message: OutgoingMessage) -> None:
+        kind, key = path
+        self.used.use(key, self.clock.now())  # used once, even if this attempt fails: never post twice to it
         if kind == "card":
-            assert self.connection is not None and message is not None and message.reply_to is not None
+            assert self.connection is not None and message.reply_to is not None
             reply = message.reply_to
             who = f"{reply.sender_name or reply.sender} 点击"
             card = answered_card(str(reply.payload["card_task_id"]), message.text, who)

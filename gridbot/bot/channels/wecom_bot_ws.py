@@ -2,8 +2,10 @@
 
 Frames are JSON `{cmd, headers: {req_id}, body}`; answers to our commands come back as
 `{headers: {req_id}, errcode, errmsg}`. We subscribe with bot id + secret, send `ping` every 30 s, hand each
-`aibot_msg_callback` to ingest, and reconnect with exponential back-off (1 s → 30 s). A newer connection for the
-same bot kicks the older one, so only one may run per bot in this process.
+`aibot_msg_callback` and `aibot_event_callback` (card clicks) to ingest, and reconnect with exponential back-off
+(1 s → 30 s). Two pings left unanswered mean a dead link that TCP has not noticed: we close it and reconnect.
+A newer connection for the same bot kicks the older one with a `disconnected_event`: then this one stops for good
+and says so (log, /healthz) instead of fighting the other instance; only one may run per bot in this process.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WS_URL = "wss://openws.work.weixin.qq.com"
 ACK_TIMEOUT = 10.0
+MISSED_PINGS = 2  # unanswered heartbeats in a row before the connection is taken as dead
 
 
 def backoff_delays(first: float = 1.0, cap: float = 30.0) -> Iterator[float]:
@@ -71,6 +74,15 @@ class AiBotConnection:
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._stopping = asyncio.Event()
         self.connects = 0
+        self.superseded = False  # another connection took over the bot (disconnected_event): we stopped
+        self.dead_links = 0  # connections closed for missed heartbeats
+
+    @property
+    def status(self) -> str:
+        """For /healthz: up, superseded (another instance has the bot) or reconnecting."""
+        if self.superseded:
+            return "superseded"
+        return "up" if self.connected else "reconnecting"
 
     @property
     def connected(self) -> bool:
@@ -148,13 +160,26 @@ class AiBotConnection:
         headers = data.get("headers") if isinstance(data.get("headers"), dict) else {}
         req_id = str((headers or {}).get("req_id", ""))
         cmd = data.get("cmd")
-        if cmd in ("aibot_msg_callback", "aibot_event_callback"):
+        if cmd == "aibot_event_callback" and _event_type(data.get("body")) == "disconnected_event":
+            await self._superseded()
+        elif cmd in ("aibot_msg_callback", "aibot_event_callback"):
             await self._callback(data.get("body"), req_id, ingest)
         elif cmd is None and req_id in self._pending:
             future = self._pending.pop(req_id)
             if not future.done():
                 future.set_result(data)
-        # aibot_event_callback (enter_chat, disconnected_event, …) and ping answers need nothing.
+        # Other events (enter_chat, feedback_event) need nothing: bot_message ignores them.
+
+    async def _superseded(self) -> None:
+        log.error(
+            "ALERT AI bot %s: another connection took over this bot (disconnected_event); this process stops its "
+            "long connection and will not reconnect. Run one long connection per bot (docs/operations.md).",
+            self.bot_id,
+        )
+        self.superseded = True
+        self._stopping.set()
+        if self._ws is not None:
+            await self._ws.close()
 
     async def _callback(self, body: Any, req_id: str, ingest: Ingest) -> None:
         if not isinstance(body, dict):
@@ -178,10 +203,27 @@ class AiBotConnection:
             log.error("ingest failed for a long-connection message: %s", type(error).__name__)
 
     async def _ping(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """A ping every `heartbeat` seconds, each answered before the next is due; after two unanswered ones
+        the link is dead (a NAT dropped it, say) and closing it makes `run` reconnect."""
+        missed = 0
         while not ws.closed:
             await asyncio.sleep(self.heartbeat)
-            with contextlib.suppress(ConnectionError, aiohttp.ClientError):
-                await ws.send_json({"cmd": "ping", "headers": {"req_id": _req_id("ping")}})
+            req_id = _req_id("ping")
+            answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+            self._pending[req_id] = answer
+            try:
+                await ws.send_json({"cmd": "ping", "headers": {"req_id": req_id}})
+                await asyncio.wait_for(answer, timeout=self.heartbeat)
+                missed = 0
+            except (TimeoutError, ConnectionError, aiohttp.ClientError):
+                missed += 1
+            finally:
+                self._pending.pop(req_id, None)
+            if missed >= MISSED_PINGS:
+                log.warning("AI bot: %d heartbeats unanswered; reconnecting", missed)
+                self.dead_links += 1
+                await ws.close()
+                return
 
     async def _request(
         self, cmd: str, body: dict[str, Any], ws: aiohttp.ClientWebSocketResponse, req_id: str | None = None
@@ -240,6 +282,11 @@ class AiBotConnection:
         errcode = answer.get("errcode", 0)
         if errcode != 0:
             raise classify(errcode if isinstance(errcode, int) else -1, str(answer.get("errmsg", "")), cmd)
+
+
+def _event_type(body: Any) -> str:
+    event = body.get("event") if isinstance(body, dict) else None
+    return str(event.get("eventtype", "")) if isinstance(event, dict) else ""
 
 
 def _req_id(prefix: str) -> str:

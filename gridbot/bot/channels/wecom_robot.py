@@ -11,8 +11,10 @@ import base64
 import binascii
 import hashlib
 import logging
+from functools import partial
 from typing import Any
 
+from gridbot.bot.channels.base import Posts
 from gridbot.bot.channels.wecom_api import WeComHttp
 from gridbot.bot.channels.wecom_text import MARKDOWN_LIMIT, TEXT_LIMIT, split_text, utf8_len
 from gridbot.bot.messages import OutgoingMessage
@@ -76,7 +78,9 @@ class RobotChannel:
     def target(self, message: OutgoingMessage) -> str:
         return message.bindings["robot_key"]
 
-    async def send(self, message: OutgoingMessage) -> None:
+    async def send(self, message: OutgoingMessage, posts: Posts | None = None) -> None:
+        posts = posts or Posts()
         key = self.target(message)
+        url = self.api.url("webhook/send")
         for payload in robot_payloads(message):
-            await self.api.call("POST", self.api.url("webhook/send"), params={"key": key}, body=payload)
+            await posts.post(partial(self.api.call, "POST", url, params={"key": key}, body=payload))

@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from gridbot.storage.models.catalog import CatalogItemRow, CatalogSectorRow
+from gridbot.storage.models.delivery import PacingBucket, SenderInstance, UsedReplyHandle
 from gridbot.storage.models.directives import (
     DIRECTIVE_STATUS_LABELS,
     Directive,
@@ -66,6 +67,7 @@ __all__ = [
     "InboxMessage",
     "JobRun",
     "OutboxMessage",
+    "PacingBucket",
     "PendingQuestion",
     "Person",
     "PhotoFile",
@@ -76,8 +78,10 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "ScoreEntry",
+    "SenderInstance",
     "TaskStatus",
     "Town",
+    "UsedReplyHandle",
     "Village",
     "Watermark",
 ]

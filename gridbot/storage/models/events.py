@@ -238,8 +238,11 @@ class OutboxMessage(SQLModel, table=True):
     # One-tap actions ([label, command]) for channels that show cards; the command is what people would type.
     buttons: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     via: str | None = None  # a channel this row must go through (a ring after a card goes by the group robot)
-    state: str = Field(default="pending", index=True)  # pending | sent | failed | undeliverable
+    # pending | sending (claimed) | sent | parked (gave up or cannot be delivered: kept, listed, alerted)
+    state: str = Field(default="pending", index=True)
     attempts: int = 0
+    parts_sent: int = 0  # POSTs of this message that went out: a retry resumes after them
+    claimed_by: str | None = None  # the sender instance holding the row while it is `sending`
     next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_error: str | None = None
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -15,6 +15,8 @@ import pytest
 import xmltodict  # type: ignore[import-untyped]
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from gridbot.bot.channels.base import DeliveryError
@@ -26,6 +28,8 @@ from gridbot.bot.channels.wecom_callback import CallbackEndpoint
 from gridbot.bot.channels.wecom_crypto import CallbackCrypto, ReplayGuard
 from gridbot.bot.messages import OutgoingMessage, ReplyContext
 from gridbot.clock import SimulatedClock
+from gridbot.storage.models import UsedReplyHandle
+from gridbot.storage.reply_handles import UsedReplyHandles
 from tests.bot.channels.conftest import Recorder
 from tests.fakes.aibot_ws_server import FakeAiBotServer
 from tests.fakes.wecom_server import FakeWeCom
@@ -268,6 +272,26 @@ async def test_without_a_connection_a_used_url_cannot_deliver(fake: FakeWeCom, h
     with pytest.raises(DeliveryError):
         await channel.send(message)
     assert len(fake.calls("aibot/response")) == 1
+
+
+async def test_a_used_response_url_stays_used_after_a_restart(
+    fake: FakeWeCom, http: aiohttp.ClientSession, engine: Engine
+) -> None:
+    before = BotChannel(WeComHttp(http, fake.base_url), None, SimulatedClock(NOW), UsedReplyHandles(engine))
+    await before.send(reply(fake))
+    after = BotChannel(WeComHttp(http, fake.base_url), None, SimulatedClock(NOW), UsedReplyHandles(engine))
+    assert not after.can_deliver(reply(fake))  # a new process knows the url is spent
+    with Session(engine) as session:
+        [kept] = session.exec(select(UsedReplyHandle)).all()
+    assert "RC1" not in kept.key  # kept as a digest: a response_url is a credential while it lives
+
+
+def test_the_memory_of_used_handles_is_bounded() -> None:
+    handles = UsedReplyHandles(cache_size=3)
+    for n in range(10):
+        assert handles.use(f"url-{n}", NOW)
+    assert len(handles._cache) == 3
+    assert handles.used("url-9") and not handles.use("url-9", NOW)
 
 
 async def test_expired_response_url_is_not_used(fake: FakeWeCom, http: aiohttp.ClientSession) -> None:

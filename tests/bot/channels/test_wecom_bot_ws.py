@@ -184,3 +184,35 @@ async def test_unreachable_server_keeps_retrying_until_stopped(http: aiohttp.Cli
     await asyncio.sleep(0.1)
     assert not task.done()
     await stopped(conn, task)
+
+
+async def test_a_disconnected_event_stops_the_connection_for_good_and_says_so(
+    http: aiohttp.ClientSession, ws_server: FakeAiBotServer, ingest: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    conn = connection(http, ws_server)
+    task = asyncio.create_task(conn.run(ingest))
+    await until(lambda: conn.connected)
+    assert conn.status == "up"
+    await ws_server.take_over()  # another instance subscribed the same bot
+    await asyncio.wait_for(task, 5)  # run() returns: no reconnecting, no fight over the bot
+    await asyncio.sleep(0.2)
+    assert ws_server.connections == 1
+    assert conn.status == "superseded" and not conn.connected
+    assert any("another connection took over" in r.message for r in caplog.records)
+    assert ingest.messages == []  # the event is not a message
+
+
+async def test_two_unanswered_heartbeats_reconnect(
+    http: aiohttp.ClientSession, ws_server: FakeAiBotServer, ingest: Recorder
+) -> None:
+    conn = connection(http, ws_server)
+    task = asyncio.create_task(conn.run(ingest))
+    await until(lambda: conn.connected)
+    ws_server.answer_pings = False
+    await until(lambda: conn.dead_links == 1)
+    pings_then = len(ws_server.commands("ping"))
+    assert pings_then >= 2
+    ws_server.answer_pings = True
+    await until(lambda: ws_server.connections == 2 and conn.connected)
+    assert conn.status == "up"
+    await stopped(conn, task)
