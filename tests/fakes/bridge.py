@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ class FakeBridge:
     statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
     bad_signatures: int = 0
     url: str = ""
+    times: list[float] = field(default_factory=list)  # time.monotonic() of each message received
+    delay: float = 0.0  # seconds to wait before answering (a slow bridge)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -31,6 +35,9 @@ class FakeBridge:
         status = self.statuses.pop(0) if self.statuses else 200
         if status == 200:
             self.received.append(json.loads(body))
+            self.times.append(time.monotonic())
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return web.Response(status=status)
 
 
