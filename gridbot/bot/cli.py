@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gridbot.bot.logs import configure_logging, mask_log_output
 from gridbot.bot.records import import_records_file
 from gridbot.clock import SystemClock
+from gridbot.intents.masking import mask_text
 from gridbot.settings import Settings, load_settings
 from gridbot.storage.catalog_file import load_catalog_file, load_default_catalog
 from gridbot.storage.catalog_store import ensure_catalog
@@ -23,6 +26,12 @@ from gridbot.storage.org_views import catalog_table, org_tree
 from gridbot.storage.yamlfile import ImportFileError
 
 DEMO_ORG_RESOURCE = "demo-org.yaml"
+
+log = logging.getLogger(__name__)
+
+
+def _warn_raw(command: str) -> None:
+    log.warning("gridbot %s --raw: personal numbers (phones, ID numbers, cards) written unmasked", command)
 
 
 def _engine(settings: Settings) -> Engine:
@@ -52,7 +61,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             summary = "，".join(f"{k} {v}" for k, v in changes.items()) or "事项目录无变化"
             print(f"导入事项目录完成：{summary}")
     except ImportFileError as error:
-        print(f"导入失败（未做任何修改）：{path}：{error}", file=sys.stderr)
+        print(mask_text(f"导入失败（未做任何修改）：{path}：{error}"), file=sys.stderr)
         return 1
     return 0
 
@@ -96,7 +105,9 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     def write(line: str) -> None:
         sys.stdout.write(line)
 
-    run_parse(sys.stdin, write, catalog)
+    if args.raw:
+        _warn_raw("parse")
+    run_parse(sys.stdin, write, catalog, raw=args.raw)
     sys.stdout.flush()
     return 0
 
@@ -130,7 +141,7 @@ def cmd_scenario(args: argparse.Namespace, settings: Settings) -> int:
     passed = failed = 0
     for path in files:
         result = asyncio.run(run_scenario(path, settings))
-        print(result.line(), flush=True)
+        print(mask_text(result.line()), flush=True)
         passed, failed = (passed + 1, failed) if result.passed else (passed, failed + 1)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and files else 1
@@ -219,7 +230,6 @@ def _import_org_into(engine: Engine, path: Path | None) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from gridbot.bot.logs import configure_logging
     from gridbot.bot.server import build_app
 
     configure_logging()
@@ -253,11 +263,9 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
             select(OutboxMessage).where(col(OutboxMessage.state).in_(args.state)).order_by(col(OutboxMessage.id))
         ).all()
         for row in rows:
-            first_line = row.text.splitlines()[0] if row.text else ""
-            print(
-                f"#{row.id} {row.state} {local(row.created_at):%m-%d %H:%M} [{row.conversation}] {first_line[:60]}"
-                + (f"  （{row.last_error}）" if row.last_error else "")
-            )
+            first_line = mask_text(row.text.splitlines()[0] if row.text else "")  # masked before it is cut
+            line = f"#{row.id} {row.state} {local(row.created_at):%m-%d %H:%M} [{row.conversation}] {first_line[:60]}"
+            print(mask_text(line + (f"  （{row.last_error}）" if row.last_error else "")))
     print(f"共 {len(rows)} 条")
     return 0
 
@@ -284,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parse = sub.add_parser("parse", help="解析消息：标准输入 JSON Lines → 标准输出 JSON Lines")
     parse.add_argument("--catalog", help="使用此目录文件（默认：内置目录）")
+    parse.add_argument("--raw", action="store_true", help="输出原始手机号、身份证号等（默认打码；会记一条警告）")
     parse.set_defaults(handler=cmd_parse)
 
     scenario = sub.add_parser("scenario", help="运行对话场景（YAML 文件或文件夹）")
@@ -327,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    mask_log_output()  # warnings printed before (or without) the server's logging set-up are masked too
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, load_settings())

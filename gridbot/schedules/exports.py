@@ -1,4 +1,7 @@
-"""Tables for the terminal and Excel: the monthly ranking and the department figures (openpyxl)."""
+"""Tables for the terminal and Excel: the monthly ranking and the department figures (openpyxl).
+
+Every text cell goes through the masking of personal numbers (`intents/masking.py`), as everything the bot prints;
+the figures themselves (names, counts, scores) hold none, so nothing is lost."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gridbot.governance.scores import RankRow
+from gridbot.intents.masking import mask_text
 from gridbot.storage.stats import DepartmentFigures
 
 RANKING_HEADER = ("名次", "专职网格员", "网格", "得分", "明细", "部门评价")
@@ -45,9 +49,13 @@ def department_rows(rows: Sequence[DepartmentFigures]) -> list[tuple[object, ...
     ]
 
 
+def _cell(value: object) -> object:
+    return mask_text(value) if isinstance(value, str) else value
+
+
 def text_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["\t".join(header)]
-    lines += ["\t".join(str(v) if not isinstance(v, float) else f"{v:g}" for v in row) for row in rows]
+    lines += ["\t".join(mask_text(str(v)) if not isinstance(v, float) else f"{v:g}" for v in row) for row in rows]
     return "\n".join(lines)
 
 
@@ -60,7 +68,7 @@ def write_xlsx(path: Path, title: str, header: Sequence[str], rows: Sequence[Seq
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell(v) for v in row])
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column) * 2 + 2
         sheet.column_dimensions[column[0].column_letter].width = min(width, 60)

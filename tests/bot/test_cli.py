@@ -163,3 +163,57 @@ def test_outbox_lists_what_did_not_go_out(database: Path, capsys: pytest.Capture
     assert "[东村第一网格群] 📌 E9 无处可发" in capsys.readouterr().out
     assert main(["outbox"]) == 0
     assert capsys.readouterr().out.strip() == "共 0 条"
+
+def test_parse_prints_masked_numbers_and_raw_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    line = json.dumps(
+        {"text": "#上报 东村3组积水，电话+86 138 0013 8000，身份证610402199001011234"}, ensure_ascii=False
+    )
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(line + "\n"))
+    assert main(["parse"]) == 0
+    out = capsys.readouterr().out
+    fields = json.loads(out)["fields"]
+    assert (fields["phones"], fields["id_numbers"]) == (["138****8000"], ["610402********1234"])
+    assert "0013" not in out and "19900101" not in out
+    assert "--raw" not in caplog.text
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(line + "\n"))
+    with caplog.at_level("WARNING"):
+        assert main(["parse", "--raw"]) == 0
+    fields = json.loads(capsys.readouterr().out)["fields"]
+    assert (fields["phones"], fields["id_numbers"]) == (["13800138000"], ["610402199001011234"])
+    assert "gridbot parse --raw" in caplog.text and "unmasked" in caplog.text
+
+
+def test_outbox_listing_masks_rows_written_before_a_rule_existed(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlmodel import Session
+
+    from gridbot.storage.database import make_engine
+    from gridbot.storage.models import OutboxMessage
+    from tests.helpers import START
+
+    assert main(["db", "upgrade"]) == 0
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as session:
+        session.add(
+            OutboxMessage(
+                conversation="东村第一网格群",
+                text="📌 E9 联系座机029-8888 6666，卡号6222 0212 3456 7890，或 +86 13800138000",
+                state="parked",
+                last_error="rejected for 0086-13900139000",
+                created_at=START,
+            )
+        )
+        session.commit()
+    engine.dispose()
+    capsys.readouterr()
+
+    assert main(["outbox"]) == 0
+    out = capsys.readouterr().out
+    assert "029-****6666" in out and "6222 **** **** 7890" in out and "0086-139****9000" in out
+    for raw in ("8888 6666", "0212 3456", "13800138000", "13900139000"):
+        assert raw not in out

@@ -86,6 +86,25 @@ def test_phone_and_id_numbers_are_masked_in_every_post(engine: Engine) -> None:
     assert event.phones == ["13891045672"]  # stored whole, shown masked
 
 
+def test_chinese_number_formats_are_masked_in_posts_and_kept_whole_in_the_store(engine: Engine) -> None:
+    text = (
+        "#上报 红旗村2组积水，联系人王某某 +86 138 9104 5672，座机(029)8888-6666，"
+        "老身份证610423920506331，银行卡6222 0212 3456 7890"
+    )
+    dispatcher = make(engine)
+    dispatcher.handle(text_message(text, "刘洋", "红旗村一网格群"))
+    dispatcher.handle(text_message("上报中心 E1 需要抽水", "刘洋", "红旗村一网格群"))
+
+    posted = "\n".join(row.text for row in rows(engine, OutboxMessage))
+    assert "138****5672" in posted and "(029)****6666" in posted and "610423*****6331" in posted
+    assert "6222 **** **** 7890" in posted
+    for raw in ("9104", "8888-6666", "920506", "0212 3456"):
+        assert raw not in posted
+    assert any(m.text == text for m in rows(engine, InboxMessage))  # the store keeps what was said
+    [event] = rows(engine, Event)
+    assert event.phones == ["13891045672"]
+
+
 def test_a_message_whose_processing_fails_is_kept_marked_and_answered(engine: Engine) -> None:
     dispatcher = make(engine)
     with engine.begin() as connection:  # break the store under the rules: the event table is gone

@@ -40,15 +40,34 @@ def test_report_line_in_spec_format(catalog: Catalog) -> None:
     line = json.dumps({"text": text, "sent_at": "2026-04-03T10:00:00+08:00"}, ensure_ascii=False)
     (result,) = _run([line], catalog)
     assert result.keys() >= SPEC_KEYS
-    assert result["fields"].keys() >= SPEC_FIELD_KEYS  # type: ignore[union-attr]
-    assert result["intent"] == "report"
-    assert result["sector"] == "环境保护"
     fields = result["fields"]
     assert isinstance(fields, dict)
+    assert fields.keys() >= SPEC_FIELD_KEYS
+    assert result["intent"] == "report"
+    assert result["sector"] == "环境保护"
     assert fields["location"] == "东村3组村委会西侧"
     assert fields["occurred_at"] == "2026-04-03T09:00:00+08:00"
     assert fields["persons"] == ["张某某"]
-    assert fields["phones"] == ["13800138000"]
+    assert fields["phones"] == ["138****8000"]  # masked, like everything the bot prints
+
+
+def test_every_string_is_masked_unless_raw(catalog: Catalog) -> None:
+    text = "#上报 东村3组噪音，联系人张某某电话13800138000，身份证610402199001011234，座机029-8888 6666"
+    line = json.dumps({"text": text, "sent_at": "2026-04-03T10:00:00+08:00"}, ensure_ascii=False)
+    out: list[str] = []
+    run_parse([line], out.append, catalog)
+    (masked,) = out
+    for raw in ("13800138000", "610402199001011234", "8888 6666"):
+        assert raw not in masked
+    fields = json.loads(masked)["fields"]
+    assert (fields["phones"], fields["id_numbers"]) == (["138****8000"], ["610402********1234"])
+    assert "029-****6666" in fields["description"]
+
+    out.clear()
+    run_parse([line], out.append, catalog, raw=True)
+    fields = json.loads(out[0])["fields"]
+    assert (fields["phones"], fields["id_numbers"]) == (["13800138000"], ["610402199001011234"])
+    assert "029-8888 6666" in fields["description"]
 
 
 def test_output_keeps_chinese_readable(catalog: Catalog) -> None:
