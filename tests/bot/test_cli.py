@@ -164,6 +164,7 @@ def test_outbox_lists_what_did_not_go_out(database: Path, capsys: pytest.Capture
     assert main(["outbox"]) == 0
     assert capsys.readouterr().out.strip() == "共 0 条"
 
+
 def test_parse_prints_masked_numbers_and_raw_only_when_asked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
