@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlmodel import Session, col, select
 
 from gridbot.bot import inbox
+from gridbot.bot.channels.base import MessageRefused
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.messages import IncomingMessage
 from gridbot.bot.metrics import Metrics
@@ -21,6 +23,16 @@ from gridbot.clock import Clock
 from gridbot.storage.models.events import InboxMessage
 
 log = logging.getLogger(__name__)
+
+
+def refused_for_content(error: BaseException) -> bool:
+    """The store refused a value (a lone surrogate, a NUL on PostgreSQL, a date out of range): a permanent fault of
+    the message, unlike a connection failure or a locked database, which a retry may get through."""
+    if isinstance(error, ValueError | OverflowError | DataError):  # UnicodeEncodeError is a ValueError
+        return True
+    if isinstance(error, StatementError) and not isinstance(error, DBAPIError):  # raised while binding a value
+        return isinstance(error.orig, ValueError | OverflowError | TypeError)
+    return False
 
 
 class Ingestor:
@@ -48,7 +60,12 @@ class Ingestor:
         self._worker: asyncio.Task[None] | None = None
 
     async def ingest(self, incoming: IncomingMessage) -> bool:
-        inbox_id = await asyncio.to_thread(inbox.store, self.engine, incoming, received_at=self.clock.now())
+        try:
+            inbox_id = await asyncio.to_thread(inbox.store, self.engine, incoming, received_at=self.clock.now())
+        except Exception as error:
+            if refused_for_content(error):
+                raise MessageRefused(f"{type(error).__name__}: {error}"[:200]) from error
+            raise  # the store is unavailable: the channel answers 503 and the platform retries
         if inbox_id is None:
             self.metrics.duplicates.labels(incoming.channel).inc()
             return False

@@ -80,8 +80,14 @@ class MediaUnavailable(Exception):
         self.refused = refused
 
 
+class MessageRefused(Exception):
+    """The store refused a message for what it holds (a value it cannot represent): retrying cannot help, so the
+    request is answered 400, never a retryable 503. The inbound schemas should have refused it first."""
+
+
 Ingest = Callable[[IncomingMessage], Awaitable[bool]]
-"""Store one incoming message; True when it is new, False for a duplicate. Raises when the store is down."""
+"""Store one incoming message; True when it is new, False for a duplicate. Raises `MessageRefused` for content the
+store cannot hold, anything else when the store is down."""
 
 
 class Channel(Protocol):

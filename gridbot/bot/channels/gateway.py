@@ -10,22 +10,64 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import aiohttp
 from aiohttp import web
+from pydantic import Field, StringConstraints, model_validator
 
 from gridbot.bot.channels.base import DeliveryError, Ingest, Posts
+from gridbot.bot.channels.inbound_checks import (
+    Id,
+    Refused,
+    Short,
+    Strict,
+    Text,
+    Url,
+    hex_signature,
+    ingest_or_refuse,
+    parse_schema,
+    read_limited,
+    refusal,
+    sent_at_or_receipt,
+    unix_timestamp,
+)
 from gridbot.bot.messages import IncomingMessage, OutgoingMessage
 from gridbot.clock import SHANGHAI
 
 SIGNATURE_HEADER = "X-Gridbot-Signature"
 TIMESTAMP_HEADER = "X-Gridbot-Timestamp"
 WINDOW_SECONDS = 300
-KINDS = ("text", "image", "location")
+
+log = logging.getLogger(__name__)
+
+
+class GatewayMessage(Strict):
+    """The body of `POST /gateway/messages` (docs/gateway.md): strict JSON types, bounded lengths, coordinates in
+    range; unknown fields are ignored. `room` is required unless the chat is direct."""
+
+    message_id: Id
+    sender: Id
+    room: Id | None = None
+    text: Text | None = None
+    kind: Literal["text", "image", "location"] = "text"
+    sent_at: Annotated[str, StringConstraints(max_length=64)] | None = None
+    direct: bool = False
+    image_url: Url | None = None
+    media_id: Id | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lng: Annotated[float, Field(ge=-180, le=180)] | None = None
+    label: Short | None = None
+
+    @model_validator(mode="after")
+    def _room_unless_direct(self) -> GatewayMessage:
+        if not self.direct and self.room is None:
+            raise ValueError("room is required unless direct")
+        return self
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -60,68 +102,62 @@ class GatewayChannel:
         return [web.post("/gateway/messages", receive)]
 
     def _verify(self, timestamp: str, signature: str, body: bytes) -> None:
-        if not timestamp.isdigit() or abs(self.clock() - int(timestamp)) > WINDOW_SECONDS:
-            raise web.HTTPForbidden(text="timestamp outside the window")
+        """The timestamp's shape (400), the signature over the raw body (403), then the window (403)."""
+        moment = unix_timestamp(timestamp)
+        hex_signature(signature, 64)
         expected = sign(self.secret, timestamp, body)
-        if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", "replace")):
-            raise web.HTTPForbidden(text="bad signature")
+        if not hmac.compare_digest(expected, signature):
+            raise Refused("bad signature", 403)
+        if abs(self.clock() - moment) > WINDOW_SECONDS:
+            raise Refused("timestamp outside the window", 403)
         # A replayed request within the window is harmless: it carries the same message id, which the inbox
         # deduplicates, and a bridge retrying after a lost answer must get its 200.
 
     async def receive(self, request: web.Request, ingest: Ingest) -> web.Response:
-        if request.content_length is not None and request.content_length > self.max_body_bytes:
-            raise web.HTTPRequestEntityTooLarge(max_size=self.max_body_bytes, actual_size=request.content_length)
-        body = await request.content.read(self.max_body_bytes + 1)
-        if len(body) > self.max_body_bytes:
-            raise web.HTTPRequestEntityTooLarge(max_size=self.max_body_bytes, actual_size=len(body))
-        self._verify(request.headers.get(TIMESTAMP_HEADER, ""), request.headers.get(SIGNATURE_HEADER, ""), body)
+        """Size (413), signature (403), schema (400), then store: 200 once stored, 503 only when the store is down
+        (the bridge retries), 400 for anything the bridge must not send again as it is."""
         try:
+            body = await read_limited(request, self.max_body_bytes)
+            self._verify(request.headers.get(TIMESTAMP_HEADER, ""), request.headers.get(SIGNATURE_HEADER, ""), body)
             incoming = self.parse(body)
-        except (ValueError, KeyError, TypeError) as error:
-            raise web.HTTPBadRequest(text=f"malformed message: {error}") from None
-        try:
-            new = await ingest(incoming)
-        except Exception:
-            raise web.HTTPServiceUnavailable(text="store unavailable, retry later") from None
+            try:
+                new = await ingest_or_refuse(ingest, incoming)
+            except Refused:
+                raise
+            except Exception as error:
+                log.error("ingest failed for a gateway message: %s", type(error).__name__)
+                return web.Response(status=503, text="store unavailable, retry later")
+        except Refused as error:
+            return refusal(error)
         return web.json_response({"ok": True, "duplicate": not new})
 
     def parse(self, body: bytes) -> IncomingMessage:
-        data = json.loads(body.decode("utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("body must be a JSON object")
-        kind = str(data.get("kind", "text"))
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind}")
-        message_id, sender = str(data["message_id"]), str(data["sender"])
-        direct = bool(data.get("direct", False))
-        room = str(data["room"]) if not direct else sender
-        if not message_id or not sender or not room:
-            raise ValueError("message_id, sender and room are required")
-        text = data.get("text", "")
-        if not isinstance(text, str):
-            raise TypeError("text must be a string")
-        sent_at = (
-            datetime.fromisoformat(data["sent_at"])
-            if data.get("sent_at")
-            else datetime.fromtimestamp(self.clock(), SHANGHAI)
-        )
-        if sent_at.tzinfo is None:
-            sent_at = sent_at.replace(tzinfo=SHANGHAI)
-        payload: dict[str, Any] = {
-            key: data[key] for key in ("image_url", "media_id", "lat", "lng", "label") if key in data
-        }
+        """The body checked by `GatewayMessage` (400 otherwise); a `sent_at` out of range becomes the time of
+        receipt."""
+        data = parse_schema(GatewayMessage, body)
+        received = datetime.fromtimestamp(self.clock(), SHANGHAI)
+        sent_at = received
+        if data.sent_at:
+            try:
+                sent_at = datetime.fromisoformat(data.sent_at)
+            except ValueError:
+                raise Refused("malformed message: sent_at: not an ISO 8601 time", 400) from None
+            if sent_at.tzinfo is None:
+                sent_at = sent_at.replace(tzinfo=SHANGHAI)
+            sent_at = sent_at_or_receipt(sent_at, received)
+        payload = data.model_dump(include={"image_url", "media_id", "lat", "lng", "label"}, exclude_none=True)
         return IncomingMessage(
             channel=self.name,
-            message_id=message_id,
-            conversation=room,
-            sender=sender,
+            message_id=data.message_id,
+            conversation=data.sender if data.direct else (data.room or ""),
+            sender=data.sender,
             sent_at=sent_at,
-            text=text,
-            kind=kind,
+            text=data.text or "",
+            kind=data.kind,
             payload=payload,
             conversation_key="gateway_room",
             sender_key="userid",
-            direct=direct,
+            direct=data.direct,
         )
 
     # ---- outbound ----

@@ -70,7 +70,7 @@ def build_wecom_channels(
     app_token, app_key = settings.wecom_app_token.get_secret_value(), settings.wecom_app_aes_key.get_secret_value()
     if corp_id and app_token and app_key:
         endpoint = CallbackEndpoint(CallbackCrypto(app_token, app_key, corp_id), ReplayGuard(), settings.max_body_bytes)
-        built.inbound.append(AppInbound(endpoint))
+        built.inbound.append(AppInbound(endpoint, clock))
     app_secret = settings.wecom_app_secret.get_secret_value()
     if corp_id and app_secret and settings.wecom_app_agent_id:
         app_api = AppApi(api, AccessTokenCache(api, corp_id, app_secret))

@@ -9,20 +9,21 @@ and posts into groups the app created (`appchat_id` bindings) by `appchat/send`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import xmltodict  # no stubs (mypy override in pyproject.toml); a wechatpy dependency
 from aiohttp import web
-from wechatpy.enterprise import parse_message
 
 from gridbot.bot.channels.base import Ingest, Posts
+from gridbot.bot.channels.inbound_checks import SENT_AT_AHEAD, SENT_AT_FLOOR, flat_xml
 from gridbot.bot.channels.wecom_api import AppApi
 from gridbot.bot.channels.wecom_callback import CallbackEndpoint
 from gridbot.bot.channels.wecom_crypto import CallbackRejected
+from gridbot.bot.channels.wecom_schemas import APP_KINDS, app_message
 from gridbot.bot.channels.wecom_text import TEXT_LIMIT, split_text
 from gridbot.bot.messages import IncomingImage, IncomingMessage, OutgoingMessage
+from gridbot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -30,49 +31,49 @@ CHANNEL = "wecom_app"
 
 
 def envelope(body: bytes) -> str:
-    """The `Encrypt` field of the callback's XML body (xmltodict refuses entity declarations)."""
-    try:
-        document = xmltodict.parse(body)
-        encrypted = document["xml"]["Encrypt"]
-    except Exception:  # ExpatError, ValueError("entities are disabled"), KeyError, TypeError
-        raise CallbackRejected("malformed XML body", 400) from None
-    if not isinstance(encrypted, str) or not encrypted:
+    """The `Encrypt` field of the callback's XML body, by `flat_xml` (no DOCTYPE, no entities, bounded depth):
+    WeCom signs this field, so it is read before the signature is checked, and nothing else of the body is kept."""
+    encrypted = flat_xml(body).get("Encrypt", "")
+    if not encrypted:
         raise CallbackRejected("no Encrypt in the body", 400)
     return encrypted
 
 
-def parse_app_message(plaintext: str) -> IncomingMessage | None:
-    """A text, image or location message from a 1:1 chat; None for events and other types."""
-    try:
-        parsed = parse_message(plaintext)
-        kind = str(parsed.type)
-        if kind not in ("text", "image", "location"):
-            return None
-        userid = str(parsed.source)
-        message_id = str(parsed.id)
-        sent_at: datetime = parsed.create_time
-        text = ""
-        payload: dict[str, Any] = {}
-        images: tuple[IncomingImage, ...] = ()
-        if kind == "text":
-            text = str(parsed.content or "")
-        elif kind == "image":
-            payload = {"media_id": str(parsed.media_id or ""), "pic_url": str(parsed.image or "")}
-            # fetched right after it is stored, by media/get (wecom_media.AppMedia); the MediaId lasts three days
-            images = (IncomingImage(CHANNEL, payload["media_id"]),)
-        else:
-            label = str(parsed.label or "")
-            payload = {"lat": float(parsed.location_x), "lng": float(parsed.location_y), "label": label}
-            text = label
-    except Exception:  # bad XML, entities, missing or malformed fields
-        raise CallbackRejected("malformed message", 400) from None
-    if not userid or not message_id or message_id == "None":
-        raise CallbackRejected("message without sender or MsgId", 400)
+def parse_app_message(plaintext: str, now: datetime) -> IncomingMessage | None:
+    """A text, image or location message from a 1:1 chat; None for events and other types. The XML is read by
+    `flat_xml`, the message checked by its schema (a sender, a MsgId, the fields of its kind: 400 otherwise).
+    A CreateTime out of range (before 2000, more than a day ahead of `now`) gives way to the time of receipt."""
+    fields = flat_xml(plaintext)
+    if fields.get("MsgType") not in APP_KINDS:
+        return None
+    parsed = app_message(fields)
+    created = int(parsed.CreateTime)  # up to 12 digits: compared as a number first, fromtimestamp would overflow
+    in_range = SENT_AT_FLOOR.timestamp() <= created <= (now + SENT_AT_AHEAD).timestamp()
+    sent_at = datetime.fromtimestamp(created, UTC) if in_range else now
+    kind = parsed.MsgType
+    text = ""
+    payload: dict[str, Any] = {}
+    images: tuple[IncomingImage, ...] = ()
+    if kind == "text":
+        if parsed.Content is None:
+            raise CallbackRejected("text message without Content", 400)
+        text = parsed.Content
+    elif kind == "image":
+        if not parsed.MediaId:
+            raise CallbackRejected("image message without MediaId", 400)
+        payload = {"media_id": parsed.MediaId, "pic_url": parsed.PicUrl or ""}
+        # fetched right after it is stored, by media/get (wecom_media.AppMedia); the MediaId lasts three days
+        images = (IncomingImage(CHANNEL, parsed.MediaId),)
+    else:
+        lat, lng = _coordinate(parsed.Location_X, 90), _coordinate(parsed.Location_Y, 180)
+        label = parsed.Label or ""
+        payload = {"lat": lat, "lng": lng, "label": label}
+        text = label
     return IncomingMessage(
         channel=CHANNEL,
-        message_id=message_id,
-        conversation=userid,
-        sender=userid,
+        message_id=parsed.MsgId,
+        conversation=parsed.FromUserName,
+        sender=parsed.FromUserName,
         sent_at=sent_at,
         text=text,
         kind=kind,
@@ -84,18 +85,28 @@ def parse_app_message(plaintext: str) -> IncomingMessage | None:
     )
 
 
+def _coordinate(value: str | None, bound: float) -> float:
+    if value is None or not -bound <= float(value) <= bound:
+        raise CallbackRejected("location without valid coordinates", 400)
+    return float(value)
+
+
 class AppInbound:
     """The `/wecom/app` callback (receive id = corp id)."""
 
     name = CHANNEL
     path = "/wecom/app"
 
-    def __init__(self, endpoint: CallbackEndpoint) -> None:
+    def __init__(self, endpoint: CallbackEndpoint, clock: Clock | None = None) -> None:
         self.endpoint = endpoint
+        self.clock = clock or SystemClock()
+
+    def parse(self, plaintext: str) -> IncomingMessage | None:
+        return parse_app_message(plaintext, self.clock.now())
 
     def routes(self, ingest: Ingest) -> list[web.RouteDef]:
         async def receive(request: web.Request) -> web.Response:
-            return await self.endpoint.receive(request, ingest, envelope, parse_app_message)
+            return await self.endpoint.receive(request, ingest, envelope, self.parse)
 
         return [web.get(self.path, self.endpoint.verify_url), web.post(self.path, receive)]
 

@@ -1,22 +1,35 @@
-"""What the app and AI-bot callbacks share: URL verification, the body limit, verify + replay check + decrypt,
-and the rule for answering (ingest first; 503 when the store is down; 4xx with a short reason, never a trace).
+"""What the app and AI-bot callbacks share: URL verification and, for each message, the checks of
+`inbound_checks` in their order: the body limit (413), the query's shape (400), the signature over the encrypted
+text (403), the timestamp window (403) and replay check, decryption (400), the message's schema (400); then ingest
+and answer (200 once stored; 503 only when the store is down; 4xx with a short reason, never a trace).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 
 from gridbot.bot.channels.base import Ingest
-from gridbot.bot.channels.wecom_crypto import CallbackCrypto, CallbackRejected, ReplayGuard
+from gridbot.bot.channels.inbound_checks import (
+    Refused,
+    check_nonce,
+    hex_signature,
+    ingest_or_refuse,
+    read_limited,
+    refusal,
+    unix_timestamp,
+)
+from gridbot.bot.channels.wecom_crypto import CallbackCrypto, ReplayGuard
 from gridbot.bot.messages import IncomingMessage
 
 log = logging.getLogger(__name__)
 
-READ_CHUNK = 64 * 1024
+ECHOSTR_MAX = 4096
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,34 +42,28 @@ class Signed:
 
 
 def signed_query(request: web.Request) -> Signed:
+    """The signed query values, each of its expected shape: a sha1 hex digest (else 403), a timestamp of 1-12 ASCII
+    digits and a short printable nonce (else 400)."""
     query = request.query
     values = [query.get(name, "") for name in ("msg_signature", "timestamp", "nonce")]
     if not all(values):
-        raise CallbackRejected("missing msg_signature, timestamp or nonce", 400)
-    return Signed(*values)
+        raise Refused("missing msg_signature, timestamp or nonce", 400)
+    signature, timestamp, nonce = values
+    unix_timestamp(timestamp)
+    check_nonce(nonce)
+    hex_signature(signature, 40)
+    return Signed(signature, timestamp, nonce)
 
 
-async def read_limited(request: web.Request, limit: int) -> bytes:
-    """The body, refusing (413) anything longer than `limit` bytes without reading it all."""
-    if request.content_length is not None and request.content_length > limit:
-        raise CallbackRejected("body too large", 413)
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await request.content.read(READ_CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise CallbackRejected("body too large", 413)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def rejection(error: CallbackRejected) -> web.Response:
-    log.warning("callback rejected (%d): %s", error.status, error)
-    return web.Response(status=error.status, text=str(error))
+def base64_text(value: str, limit: int) -> str:
+    """Encrypted text as WeCom sends it (base64, bounded); anything else is a 400 before any hashing."""
+    if len(value) > limit or not _BASE64.fullmatch(value):
+        raise Refused("malformed encrypted text", 400)
+    return value
 
 
 Parse = Callable[[str], IncomingMessage | None]
-"""Decrypted plaintext → the message to ingest, None to acknowledge and ignore (events); raises CallbackRejected."""
+"""Decrypted plaintext → the message to ingest, None to acknowledge and ignore (events); raises Refused."""
 
 
 class CallbackEndpoint:
@@ -74,10 +81,10 @@ class CallbackEndpoint:
             # The query is URL-decoded, which turns a raw "+" into a space; base64 has no spaces.
             echostr = request.query.get("echostr", "").replace(" ", "+")
             if not echostr:
-                raise CallbackRejected("missing echostr", 400)
-            plaintext, _ = self.open(signed, echostr)
-        except CallbackRejected as error:
-            return rejection(error)
+                raise Refused("missing echostr", 400)
+            plaintext, _ = self.open(signed, base64_text(echostr, ECHOSTR_MAX))
+        except Refused as error:
+            return refusal(error)
         return web.Response(body=plaintext.encode("utf-8"), content_type="text/plain")
 
     def open(self, signed: Signed, encrypted: str) -> tuple[str, bool]:
@@ -94,27 +101,27 @@ class CallbackEndpoint:
         envelope: Callable[[bytes], str],
         parse: Parse,
     ) -> web.Response:
-        """POST: read, open, parse, ingest, then answer 200 with an empty body."""
+        """POST: read (bounded), check the query, extract the encrypted text (a bounded parse of the envelope: the
+        signature covers that text, not the body's bytes), verify and open it, parse the message strictly, ingest,
+        then answer 200 with an empty body."""
         try:
-            signed = signed_query(request)
             body = await read_limited(request, self.max_body)
-            plaintext, fresh = self.open(signed, envelope(body))
+            signed = signed_query(request)
+            encrypted = base64_text(envelope(body), self.max_body)
+            plaintext, fresh = self.open(signed, encrypted)
             message = parse(plaintext)
-        except CallbackRejected as error:
-            return rejection(error)
-        if message is None or not fresh:
-            # Events are acknowledged and ignored; a replayed request was stored the first time: answer, do nothing.
-            return web.Response(status=200)
-        return await _store(
-            message, ingest, lambda: self.guard.forget(signed.timestamp, signed.nonce, signed.signature)
-        )
-
-
-async def _store(message: IncomingMessage, ingest: Ingest, on_failure: Callable[[], None]) -> web.Response:
-    try:
-        await ingest(message)
-    except Exception as error:  # the store is down: WeCom retries on anything but 200
-        log.error("ingest failed for %s message: %s", message.channel, type(error).__name__)
-        on_failure()
-        return web.Response(status=503, text="temporarily unavailable")
-    return web.Response(status=200)
+            if message is None or not fresh:
+                # Events are acknowledged and ignored; a replayed request was stored the first time: answer, no more.
+                return web.Response(status=200)
+            try:
+                await ingest_or_refuse(ingest, message)
+            except Refused:  # the store refused the content: a retry of this request must get the same 400
+                self.guard.forget(signed.timestamp, signed.nonce, signed.signature)
+                raise
+            except Exception as error:  # the store is down: WeCom retries on anything but 200
+                log.error("ingest failed for %s message: %s", message.channel, type(error).__name__)
+                self.guard.forget(signed.timestamp, signed.nonce, signed.signature)  # let WeCom's retry through
+                return web.Response(status=503, text="temporarily unavailable")
+        except Refused as error:
+            return refusal(error)
+        return web.Response(status=200)

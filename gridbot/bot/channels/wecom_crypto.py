@@ -14,16 +14,13 @@ from collections.abc import Callable
 
 from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
 
+from gridbot.bot.channels.inbound_checks import Refused, unix_timestamp
+
 TIMESTAMP_WINDOW_SECONDS = 300  # wider than WeCom's retry span (3 retries within seconds)
 NONCE_CACHE_SIZE = 10_000
 
 
-class CallbackRejected(Exception):
-    """A callback that must not be processed; `status` is the HTTP answer (400 malformed, 403 forged)."""
-
-    def __init__(self, reason: str, status: int) -> None:
-        super().__init__(reason)
-        self.status = status
+CallbackRejected = Refused  # a callback that must not be processed; `status` is the HTTP answer
 
 
 def signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
@@ -42,10 +39,7 @@ class ReplayGuard:
     def check(self, timestamp: str, nonce: str, signed: str) -> bool:
         """True for a new request; False for a replay of one already accepted (a platform retry after our answer
         was lost): it must not be processed again, and answering it 200 stops WeCom from retrying."""
-        try:
-            moment = int(timestamp)
-        except ValueError:
-            raise CallbackRejected("bad timestamp", 400) from None
+        moment = unix_timestamp(timestamp)  # ASCII digits only: "²" passes str.isdigit() and breaks int()
         now = self.clock()
         if abs(now - moment) > self.window:
             raise CallbackRejected("timestamp outside the window", 403)
