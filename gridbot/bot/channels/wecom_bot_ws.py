@@ -19,10 +19,13 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import aiohttp
+from pydantic import ValidationError
 
 from gridbot.bot.channels.base import Ingest
+from gridbot.bot.channels.inbound_checks import schema_reason
 from gridbot.bot.channels.wecom_api import WeComApiError, classify
 from gridbot.bot.channels.wecom_bot_messages import bot_message
+from gridbot.bot.channels.wecom_schemas import BotCallbackMessage
 from gridbot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -150,7 +153,7 @@ class AiBotConnection:
                 continue
             try:
                 data = json.loads(frame.data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 log.warning("AI bot sent a frame that is not JSON")
                 continue
             if isinstance(data, dict):
@@ -182,11 +185,17 @@ class AiBotConnection:
             await self._ws.close()
 
     async def _callback(self, body: Any, req_id: str, ingest: Ingest) -> None:
+        """A message or event, checked by the same schema as the HTTP callback's (types, bounds) before use."""
         if not isinstance(body, dict):
             return
         try:
+            checked = BotCallbackMessage.model_validate(body).model_dump(by_alias=True, exclude_unset=True)
+        except ValidationError as error:
+            log.warning("AI bot callback refused: %s", schema_reason(error))
+            return
+        try:
             message = bot_message(
-                body,
+                checked,
                 sent_at=self.clock.now(),
                 wecom_name=self.wecom_name,
                 bot_name=self.bot_name,

@@ -216,3 +216,20 @@ async def test_two_unanswered_heartbeats_reconnect(
     await until(lambda: ws_server.connections == 2 and conn.connected)
     assert conn.status == "up"
     await stopped(conn, task)
+
+
+async def test_long_connection_callbacks_pass_the_same_schema_as_the_http_callback(
+    http: aiohttp.ClientSession, ws_server: FakeAiBotServer, ingest: Recorder
+) -> None:
+    conn = connection(http, ws_server)
+    task = asyncio.create_task(conn.run(ingest))
+    await until(lambda: conn.connected)
+    bad = callback_frame("m-bad")
+    bad["body"]["from"] = {"userid": 12345}  # type: ignore[index]  # a number where a userid string belongs
+    await ws_server.push(bad)
+    assert ws_server._sockets  # the frame below is not JSON a parser can survive by recursion
+    await ws_server._sockets[-1].send_str("[" * 50_000)
+    await ws_server.push(callback_frame("m-good"))
+    await until(lambda: len(ingest.messages) == 1)
+    assert ingest.messages[0].message_id == "m-good" and conn.connected
+    await stopped(conn, task)
