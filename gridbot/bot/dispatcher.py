@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from gridbot.bot import inbox
+from gridbot.bot.card_answers import hold_for_passive_answer
 from gridbot.bot.messages import IncomingMessage
 from gridbot.clock import Clock
 from gridbot.governance.conversation.rules import answer_message
@@ -89,7 +90,8 @@ class Dispatcher:
         now = self.clock.now()
         governance = Governance(session, self.settings, self.catalog(session))
         answered = answer_message(governance, message, person, group, now, bot_name=self.settings.bot_name)
-        write_notices(session, answered.notices, message=message, reply_group=group, now=now)
+        rows = write_notices(session, answered.notices, message=message, reply_group=group, now=now)
+        hold_for_passive_answer(message, rows, now)
         message.state = "processed"
         message.intent = answered.outcome
         session.add(message)

@@ -335,7 +335,7 @@ class Sender:
         while not stop.is_set():
             try:
                 await asyncio.to_thread(self.beat)
-            except Exception:
-                log.warning("sender: heartbeat not recorded (store unavailable?)")
+            except Exception as error:
+                log.warning("sender: heartbeat not recorded (%s)", type(error).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=HEARTBEAT_SECONDS)

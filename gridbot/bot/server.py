@@ -13,6 +13,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 
+from gridbot.bot.card_answers import CardClickAnswers
 from gridbot.bot.channels.base import Channel, InboundChannel
 from gridbot.bot.channels.gateway import GatewayChannel
 from gridbot.bot.channels.wecom import build_wecom_channels
@@ -95,7 +96,8 @@ async def build_app(
     app[RUNTIME] = runtime
     http = aiohttp.ClientSession()
 
-    wecom = build_wecom_channels(settings, http, clock=clock, engine=engine)
+    answers = CardClickAnswers(engine, clock)
+    wecom = build_wecom_channels(settings, http, clock=clock, engine=engine, answer=answers.answer)
     inbound: list[InboundChannel] = list(wecom.inbound)
     outbound: list[Channel] = list(wecom.outbound)
     secret = settings.gateway_secret.get_secret_value()

@@ -5,20 +5,25 @@ card is replaced within 5 s by what happened; a tap on a card that has moved on 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
+import xmltodict
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
+from wechatpy.crypto import PrpCrypto
+from wechatpy.enterprise.crypto import WeChatCrypto
 
+from gridbot.bot.channels.wecom_crypto import signature
 from gridbot.bot.dispatcher import Dispatcher
 from gridbot.bot.server import build_app
 from gridbot.clock import SimulatedClock, SystemClock
 from gridbot.settings import Settings
-from gridbot.storage.models import Event, EventHistory
+from gridbot.storage.models import Event, EventHistory, InboxMessage, OutboxMessage
 from tests.fakes.aibot_ws_server import FakeAiBotServer
 from tests.fakes.wecom_server import FakeWeCom
 from tests.helpers import START, load_example_org, text_message
@@ -158,3 +163,49 @@ def test_every_notice_with_buttons_is_in_the_routing_table_of_the_deployment_gui
     assert len(with_buttons) == 5
     for cls in with_buttons:
         assert f"`{cls.kind()}`" in guide, cls.kind()
+
+
+async def test_a_card_tapped_through_the_http_callback_is_replaced_in_the_callbacks_own_answer(engine: Engine) -> None:
+    """API mode: the answer to the template_card_event is the encrypted passive reply updating the card, within 5 s;
+    the reply is not sent a second time by response_url."""
+    prepare(engine)
+    token, aes_key = "QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+    fake = FakeWeCom()
+    await fake.start()
+    settings = Settings(
+        wecom_api_base=fake.base_url,
+        wecom_bot_token=token,  # type: ignore[arg-type]
+        wecom_bot_aes_key=aes_key,  # type: ignore[arg-type]
+    )
+    tap = click("签收 E1", "gridbot-3", "click-http-1", "unused")["body"]
+    tap["response_url"] = f"{fake.base_url}/cgi-bin/aibot/response?response_code=RC-TAP"
+    crypto = WeChatCrypto(token, aes_key, "")
+    envelope = xmltodict.parse(
+        crypto.encrypt_message(json.dumps(tap, ensure_ascii=False), "nonce-tap", str(int(time.time())))
+    )["xml"]
+    query = {"msg_signature": envelope["MsgSignature"], "timestamp": envelope["TimeStamp"], "nonce": "nonce-tap"}
+    app = await build_app(settings, engine, SystemClock(), run_scheduler=False)
+    try:
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            tapped = time.monotonic()
+            response = await client.post("/wecom/bot", params=query, data=json.dumps({"encrypt": envelope["Encrypt"]}))
+            assert response.status == 200 and time.monotonic() - tapped < 5
+            answer = await response.json()
+            assert (
+                signature(token, str(answer["timestamp"]), answer["nonce"], answer["encrypt"]) == answer["msgsignature"]
+            )
+            plaintext = PrpCrypto(crypto.key).decrypt(answer["encrypt"], "")
+            update = json.loads(plaintext)
+            assert update["response_type"] == "update_template_card"
+            card = update["template_card"]
+            assert card["task_id"] == "gridbot-3" and "E1 已签收" in card["main_title"]["title"]
+            assert "田队长" in card["main_title"]["desc"]
+            await asyncio.sleep(0.5)
+    finally:
+        await fake.close()
+    assert fake.calls("aibot/response") == []  # answered once, in the callback
+    assert history(engine)[-1] == ("accept", "accepted")
+    with Session(engine) as session:
+        tap_id = session.exec(select(InboxMessage.id).where(InboxMessage.message_id == "click-http-1")).one()
+        [reply] = session.exec(select(OutboxMessage).where(OutboxMessage.in_reply_to == tap_id)).all()
+        assert (reply.state, reply.via) == ("sent", "bot")

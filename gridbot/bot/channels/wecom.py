@@ -17,7 +17,7 @@ from gridbot.bot.channels.wecom_api import AccessTokenCache, AppApi, WeComHttp
 from gridbot.bot.channels.wecom_app import AppChannel, AppInbound
 from gridbot.bot.channels.wecom_bot import BotChannel, BotInbound
 from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
-from gridbot.bot.channels.wecom_callback import CallbackEndpoint
+from gridbot.bot.channels.wecom_callback import CallbackEndpoint, PassiveAnswer
 from gridbot.bot.channels.wecom_crypto import CallbackCrypto, ReplayGuard
 from gridbot.bot.channels.wecom_media import AppMedia, BotMedia
 from gridbot.bot.channels.wecom_robot import RobotChannel
@@ -35,9 +35,15 @@ class WeComChannels:
 
 
 def build_wecom_channels(
-    settings: Settings, http: aiohttp.ClientSession, *, clock: Clock | None = None, engine: Engine | None = None
+    settings: Settings,
+    http: aiohttp.ClientSession,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    answer: PassiveAnswer | None = None,
 ) -> WeComChannels:
-    """The adapters; with an `engine`, the AI bot's used reply handles are kept in the database."""
+    """The adapters; with an `engine`, the AI bot's used reply handles are kept in the database; `answer` gives
+    the AI bot's HTTP callback its passive reply to a tapped card."""
     clock = clock or SystemClock()
     api = WeComHttp(http, settings.wecom_api_base)
     built = WeComChannels()
@@ -46,7 +52,9 @@ def build_wecom_channels(
     if bot_token and bot_key:
         endpoint = CallbackEndpoint(CallbackCrypto(bot_token, bot_key, ""), ReplayGuard(), settings.max_body_bytes)
         built.inbound.append(
-            BotInbound(endpoint, wecom_name=settings.wecom_bot_name, bot_name=settings.bot_name, clock=clock)
+            BotInbound(
+                endpoint, wecom_name=settings.wecom_bot_name, bot_name=settings.bot_name, clock=clock, answer=answer
+            )
         )
     bot_secret = settings.wecom_bot_secret.get_secret_value()
     connection = None

@@ -19,7 +19,7 @@ from gridbot.bot.channels.base import Ingest, Posts
 from gridbot.bot.channels.wecom_api import WeComApiError, WeComHttp
 from gridbot.bot.channels.wecom_bot_messages import CHANNEL, bot_message
 from gridbot.bot.channels.wecom_bot_ws import AiBotConnection
-from gridbot.bot.channels.wecom_callback import CallbackEndpoint
+from gridbot.bot.channels.wecom_callback import CallbackEndpoint, PassiveAnswer
 from gridbot.bot.channels.wecom_cards import answered_card, button_card
 from gridbot.bot.channels.wecom_crypto import CallbackRejected
 from gridbot.bot.channels.wecom_schemas import bot_callback, bot_envelope
@@ -47,11 +47,20 @@ class BotInbound:
     name = CHANNEL
     path = "/wecom/bot"
 
-    def __init__(self, endpoint: CallbackEndpoint, *, wecom_name: str, bot_name: str, clock: Clock | None = None):
+    def __init__(
+        self,
+        endpoint: CallbackEndpoint,
+        *,
+        wecom_name: str,
+        bot_name: str,
+        clock: Clock | None = None,
+        answer: PassiveAnswer | None = None,
+    ):
         self.endpoint = endpoint
         self.wecom_name = wecom_name
         self.bot_name = bot_name
         self.clock = clock or SystemClock()
+        self.answer = answer  # a tapped card is answered in the callback's response (bot/card_answers.py)
 
     def parse(self, plaintext: str) -> IncomingMessage | None:
         """The decrypted callback checked by its schema (types, bounds, depth), then read as the long connection's
@@ -70,7 +79,7 @@ class BotInbound:
 
     def routes(self, ingest: Ingest) -> list[web.RouteDef]:
         async def receive(request: web.Request) -> web.Response:
-            return await self.endpoint.receive(request, ingest, envelope, self.parse)
+            return await self.endpoint.receive(request, ingest, envelope, self.parse, self.answer)
 
         return [web.get(self.path, self.endpoint.verify_url), web.post(self.path, receive)]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -62,6 +63,9 @@ def base64_text(value: str, limit: int) -> str:
     return value
 
 
+PassiveAnswer = Callable[[IncomingMessage], Awaitable[str | None]]
+"""The stored message → a passive reply's plaintext to answer the callback with, or None (answer empty)."""
+
 Parse = Callable[[str], IncomingMessage | None]
 """Decrypted plaintext → the message to ingest, None to acknowledge and ignore (events); raises Refused."""
 
@@ -100,10 +104,11 @@ class CallbackEndpoint:
         ingest: Ingest,
         envelope: Callable[[bytes], str],
         parse: Parse,
+        answer: PassiveAnswer | None = None,
     ) -> web.Response:
         """POST: read (bounded), check the query, extract the encrypted text (a bounded parse of the envelope: the
         signature covers that text, not the body's bytes), verify and open it, parse the message strictly, ingest,
-        then answer 200 with an empty body."""
+        then answer 200 with an empty body, or with the encrypted passive reply `answer` gives (a tapped card)."""
         try:
             body = await read_limited(request, self.max_body)
             signed = signed_query(request)
@@ -122,6 +127,16 @@ class CallbackEndpoint:
                 log.error("ingest failed for %s message: %s", message.channel, type(error).__name__)
                 self.guard.forget(signed.timestamp, signed.nonce, signed.signature)  # let WeCom's retry through
                 return web.Response(status=503, text="temporarily unavailable")
+            reply = await answer(message) if answer is not None else None
         except Refused as error:
             return refusal(error)
+        if reply is not None:
+            return self.passive(reply, signed.nonce)
         return web.Response(status=200)
+
+    def passive(self, plaintext: str, nonce: str) -> web.Response:
+        """A passive reply in the AI bot's JSON form: encrypted, signed, with its own timestamp."""
+        timestamp = str(int(time.time()))
+        encrypted, signed = self.crypto.encrypt(plaintext, nonce, timestamp)
+        body = {"encrypt": encrypted, "msgsignature": signed, "timestamp": int(timestamp), "nonce": nonce}
+        return web.json_response(body)
