@@ -29,6 +29,11 @@ class Route:
     ring_after: bool = False  # send a short ring (the mentions) through a ringing channel once this one is through
 
 
+def _answers(channel: Channel) -> str:
+    """The inbound channel whose messages this outbound channel answers (`wecom_bot` for the AI bot's `bot`)."""
+    return str(getattr(channel, "answers", channel.name))
+
+
 def _rings(channel: Channel) -> bool:
     return bool(getattr(channel, "rings", False))
 
@@ -61,7 +66,7 @@ def choose(message: OutgoingMessage, channels: Sequence[Channel]) -> Route | Non
             return Route(ringing)
     if message.reply_to is not None:
         for channel in channels:
-            if channel.name == message.reply_to.channel and channel.can_deliver(message):
+            if _answers(channel) == message.reply_to.channel and channel.can_deliver(message):
                 return Route(channel)
     fallback = next((c for c in channels if c.can_deliver(message)), None)
     if fallback is not None and names_people and not _rings(fallback):

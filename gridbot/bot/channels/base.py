@@ -93,6 +93,7 @@ store cannot hold, anything else when the store is down."""
 class Channel(Protocol):
     name: str
     rings: bool  # its @-mentions notify the people named (a robot's mentioned_list); the AI bot's do not
+    # (optional) `answers`: the inbound channel name whose messages it replies to, when not its own name
 
     def can_deliver(self, message: OutgoingMessage) -> bool:
         """True when this channel knows how to reach the message's target."""

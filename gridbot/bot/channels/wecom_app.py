@@ -115,6 +115,7 @@ class AppChannel:
     """Sends as the app: 1:1 replies to the app's own callbacks, and posts into app-created groups."""
 
     name = "app"
+    answers = CHANNEL  # replies to messages that came in as `wecom_app` go back this way
     rings = False
 
     def __init__(self, api: AppApi, agent_id: str) -> None:

@@ -88,6 +88,7 @@ class BotChannel:
     """Sends as the AI bot: replies by response_url (once) or stream, else active push."""
 
     name = "bot"
+    answers = CHANNEL  # replies to messages that came in as `wecom_bot` go back this way
     rings = False  # markdown shows "@name" as text; nobody is notified
 
     def __init__(
