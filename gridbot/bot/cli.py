@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -41,6 +42,22 @@ def _engine(settings: Settings) -> Engine:
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(_engine(settings))
     print("数据库已是最新结构")
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from gridbot.storage.backup import backup
+
+    target = Path(args.file)
+    try:
+        backup(settings.database_url, target)
+    except (FileExistsError, ValueError) as error:
+        print(error)
+        return 2
+    except subprocess.CalledProcessError as error:
+        print(f"pg_dump 失败：{error.stderr.decode('utf-8', 'replace').strip()}")
+        return 1
+    print(f"数据库已备份到 {target}（照片目录 {settings.media_dir} 请一并备份）")
     return 0
 
 
@@ -277,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="数据库结构（Alembic 迁移）")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="升级到最新结构").set_defaults(handler=cmd_db_upgrade)
+    db_backup = db_sub.add_parser(
+        "backup", help="备份数据库（运行中也可以；SQLite 复制一份文件，PostgreSQL 用 pg_dump）"
+    )
+    db_backup.add_argument("file", help="备份文件（不能已存在）")
+    db_backup.set_defaults(handler=cmd_db_backup)
 
     imp = sub.add_parser("import", help="导入组织架构、事项目录或外部记录（12345、警情、信访）（YAML）")
     imp.add_argument("kind", choices=["org", "catalog", "records"])

@@ -40,7 +40,10 @@ async def outage_then_recovery(engine: Engine, per_room: int, failures: int, see
         for group, _ in rows:
             session.add(
                 OutboxMessage(
-                    group_id=group.id, conversation=group.name, text=f"{group.name}#{order[group.name]}", created_at=START
+                    group_id=group.id,
+                    conversation=group.name,
+                    text=f"{group.name}#{order[group.name]}",
+                    created_at=START,
                 )
             )
             order[group.name] += 1
