@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import weakref
+
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from gridbot.storage.models.org import (
+    AuditEntry,
     Department,
     District,
     Grid,
@@ -36,14 +41,36 @@ def bindings_of(group: Group, configured: dict[str, dict[str, str]]) -> dict[str
     return {**group.bindings, **configured.get(group.name, {})}
 
 
+# (organisation version, configured bindings) → {(binding key, value): group id}, per engine (one per process)
+_BINDINGS: weakref.WeakKeyDictionary[Engine, tuple[tuple[int, str], dict[tuple[str, str], int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def organisation_version(session: Session) -> int:
+    """Changes with every organisation import that changed something (0: never imported)."""
+    found = session.exec(select(func.max(AuditEntry.id)).where(AuditEntry.action == "import_org")).one()
+    return int(found or 0)
+
+
 def group_by_binding(
     session: Session, key: str, value: str, configured: dict[str, dict[str, str]] | None = None
 ) -> Group | None:
-    """The group bound to a channel target (JSON lookup done in Python: groups are few)."""
-    for group in session.exec(select(Group).where(col(Group.active))).all():
-        if bindings_of(group, configured or {}).get(key) == value:
-            return group
-    return None
+    """The group bound to a channel target. The map of every group's bindings is built once per process and
+    organisation version (imports change bindings), so a message costs one small query, not every group."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    version = (organisation_version(session), json.dumps(configured or {}, sort_keys=True, ensure_ascii=False))
+    cached = _BINDINGS.get(engine)
+    if cached is None or cached[0] != version or version[0] == 0:
+        index: dict[tuple[str, str], int] = {}
+        for group in session.exec(select(Group).where(col(Group.active))).all():
+            assert group.id is not None
+            for name, bound in bindings_of(group, configured or {}).items():
+                index.setdefault((name, bound), group.id)
+        _BINDINGS[engine] = cached = (version, index)
+    group_id = cached[1].get((key, value))
+    return session.get(Group, group_id) if group_id is not None else None
 
 
 def current_roles(session: Session, person_id: int) -> list[RoleAssignment]:

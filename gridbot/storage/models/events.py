@@ -79,6 +79,9 @@ class InboxMessage(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """A grid event; users call it E<id>."""
 
+    # "This person's latest report in this group" (a photo or a location sent after a report) on every such message.
+    __table_args__ = (Index("ix_event_reporter_group", "reporter_id", "reported_in_group_id", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     source: str = "report"  # report | warning | directive | import
     status: str = Field(default=EventStatus.OPEN, sa_type=String, index=True)
