@@ -45,12 +45,13 @@ def store(engine: Engine, incoming: IncomingMessage, *, received_at: datetime) -
         session.add(row)
         try:
             session.flush()
-            assert row.id is not None
+            row_id = row.id
+            assert row_id is not None
             # The images' rows go in with the message: fetched right after, recorded whatever happens.
-            photo_repo.add_pending(session, row.id, [(image.source, image.locator) for image in incoming.images])
-            session.commit()
+            photo_repo.add_pending(session, row_id, [(image.source, image.locator) for image in incoming.images])
+            session.commit()  # expires `row`: its id was read before, so no reload
         except IntegrityError:
             # Two deliveries raced; the other one stored it.
             session.rollback()
             return None
-        return row.id
+        return row_id

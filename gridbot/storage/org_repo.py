@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import weakref
+from typing import TypeVar
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from gridbot.storage.models.org import (
     AuditEntry,
@@ -109,40 +110,41 @@ def people_with_role(
     return list(session.exec(query.order_by(col(Person.id))).unique().all())
 
 
-def grid(session: Session, grid_id: int) -> Grid:
-    found = session.get(Grid, grid_id)
+OrgRow = TypeVar("OrgRow", Grid, Village, Town, District, Department)
+
+
+def _pinned(session: Session, model: type[OrgRow], row_id: int) -> OrgRow:
+    """An organisation row by id, kept referenced for the session's life: the session's identity map holds its
+    objects weakly, so a grid read, used and dropped was read again by the next rule of the same message."""
+    found = session.get(model, row_id)
     assert found is not None
+    pins: dict[tuple[type[SQLModel], int], SQLModel] = session.info.setdefault("org_pins", {})
+    pins[(model, row_id)] = found
     return found
+
+
+def grid(session: Session, grid_id: int) -> Grid:
+    return _pinned(session, Grid, grid_id)
 
 
 def village(session: Session, village_id: int) -> Village:
-    found = session.get(Village, village_id)
-    assert found is not None
-    return found
+    return _pinned(session, Village, village_id)
 
 
 def town(session: Session, town_id: int) -> Town:
-    found = session.get(Town, town_id)
-    assert found is not None
-    return found
+    return _pinned(session, Town, town_id)
 
 
 def district_of_town(session: Session, town_id: int) -> District:
-    found = session.get(District, town(session, town_id).district_id)
-    assert found is not None
-    return found
+    return _pinned(session, District, town(session, town_id).district_id)
 
 
 def district(session: Session, district_id: int) -> District:
-    found = session.get(District, district_id)
-    assert found is not None
-    return found
+    return _pinned(session, District, district_id)
 
 
 def department(session: Session, department_id: int) -> Department:
-    found = session.get(Department, department_id)
-    assert found is not None
-    return found
+    return _pinned(session, Department, department_id)
 
 
 def department_by_name(session: Session, name: str) -> Department | None:
