@@ -7,12 +7,15 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import case, func, or_
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from gridbot.storage import org_repo
 from gridbot.storage.models.directives import Directive, DirectiveStatus, DirectiveTask, TaskStatus
 from gridbot.storage.models.events import Event, EventHistory, EventStatus, Rating
-from gridbot.storage.models.org import Department, Grid
+from gridbot.storage.models.org import Department, Grid, Village
+from gridbot.storage.score_repo import chunks
 
 REPORT_SOURCES = ("report", "warning")
 DIRECTIVE_SOURCE = "directive"  # directive tasks are counted under 指令进度, not as new events
@@ -54,86 +57,153 @@ def digest_figures(
 ) -> DigestFigures:
     """Figures for the towns in [start, end); silent grids are those with no report since `silent_since`.
 
-    What is overdue at a department is read from the event's deadlines; the center's own limits are computed by
-    the rules (working time), which pass the events overdue at a center's stage and the directives overdue in
-    review.
+    Every figure is an aggregate query over indexed columns (event by town and time, history by action and time,
+    grids by village), so a digest costs the same on a year of history as on a week. What is overdue at a
+    department is read from the event's deadlines; the center's own limits are computed by the rules (working
+    time), which pass the events overdue at a center's stage and the directives overdue in review.
     """
     figures = DigestFigures()
-    events = [
-        e
-        for e in session.exec(select(Event).where(col(Event.town_id).in_(town_ids))).all()
-        if e.status != EventStatus.DELETED
-    ]
-    for event in events:
-        counted = event.source != DIRECTIVE_SOURCE
-        if counted and start <= event.created_at < end:
-            figures.created += 1
-            figures.by_level[event.level] += 1
-            figures.by_sector[event.sector or "待分类"] += 1
-            if event.warning:
-                figures.warnings += 1
-                figures.warnings_true += event.warning_truth == "属实"
-                figures.warnings_false += event.warning_truth == "不属实"
-                figures.warnings_late += event.late
-        if counted and event.closed_at is not None and start <= event.closed_at < end and event.closure != "unfounded":
-            figures.closed += 1
-            figures.closed_by_level[event.level] += 1
-        due = event.resolve_due or event.accept_due
-        if event.status in (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.OPEN) and due and due < now:
-            figures.open_overdue += 1
-        elif event.id in overdue_at_center and event.status == EventStatus.PENDING:
-            figures.overdue_pending += 1
-        elif event.id in overdue_at_center and event.status == EventStatus.RESOLVED:
-            figures.overdue_verify += 1
-    ids = [e.id for e in events if e.id is not None]
-    if ids:
-        flagged = session.exec(
-            select(EventHistory).where(
-                col(EventHistory.event_id).in_(ids),
-                EventHistory.action == "flag",
-                col(EventHistory.at) >= start,
-                col(EventHistory.at) < end,
+    towns = sorted(town_ids)
+    if not towns:
+        return figures
+    kept = (col(Event.town_id).in_(towns), col(Event.status) != EventStatus.DELETED)
+    counted = col(Event.source) != DIRECTIVE_SOURCE
+    is_true = case((col(Event.warning_truth) == "属实", 1), else_=0)
+    is_false = case((col(Event.warning_truth) == "不属实", 1), else_=0)
+    created = session.execute(
+        sql_select(
+            col(Event.level),
+            col(Event.sector),
+            func.count(),
+            func.sum(case((col(Event.warning), 1), else_=0)),
+            func.sum(case((col(Event.warning), is_true), else_=0)),
+            func.sum(case((col(Event.warning), is_false), else_=0)),
+            func.sum(case((col(Event.warning) & col(Event.late), 1), else_=0)),
+        )
+        .where(*kept, counted, col(Event.created_at) >= start, col(Event.created_at) < end)
+        .group_by(col(Event.level), col(Event.sector))
+    ).all()
+    for level, sector, count, warnings, true, false, late in created:
+        figures.created += count
+        figures.by_level[level] += count
+        figures.by_sector[sector or "待分类"] += count
+        figures.warnings += int(warnings or 0)
+        figures.warnings_true += int(true or 0)
+        figures.warnings_false += int(false or 0)
+        figures.warnings_late += int(late or 0)
+    closed = session.execute(
+        sql_select(col(Event.level), func.count())
+        .where(
+            *kept,
+            counted,
+            col(Event.closed_at) >= start,
+            col(Event.closed_at) < end,
+            or_(col(Event.closure).is_(None), col(Event.closure) != "unfounded"),
+        )
+        .group_by(col(Event.level))
+    ).all()
+    for level, count in closed:
+        figures.closed += count
+        figures.closed_by_level[level] += count
+    at_department = (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.OPEN)
+    due = func.coalesce(col(Event.resolve_due), col(Event.accept_due))
+    figures.open_overdue = session.execute(
+        sql_select(func.count()).where(*kept, col(Event.status).in_(at_department), due < now)
+    ).scalar_one()
+    at_center = list(overdue_at_center)
+    for part in chunks(at_center):  # the few events overdue at a center's own stage, computed by the rules
+        for status, count in session.execute(
+            sql_select(col(Event.status), func.count())
+            .where(
+                *kept, col(Event.id).in_(list(part)), col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED])
             )
-        ).all()
-        by_id = {e.id: e for e in events}
-        for entry in flagged:
-            event = by_id[entry.event_id]
-            if event.department_id:
-                name = org_repo.department(session, event.department_id).name
+            .group_by(col(Event.status))
+        ).all():
+            if status == EventStatus.PENDING:
+                figures.overdue_pending += count
             else:
-                name = org_repo.grid(session, event.grid_id).name  # a grid's own item (overdue directive task)
-            for flag in entry.detail.get("flags", [])[-1:]:
-                figures.flags_by_department[name][flag] += 1
-    for directive in session.exec(
-        select(Directive).where(col(Directive.status).in_([DirectiveStatus.DISPATCHED, DirectiveStatus.COMPLETED]))
-    ).all():
-        tasks = [
-            t
-            for t in session.exec(select(DirectiveTask).where(DirectiveTask.directive_id == directive.id)).all()
-            if org_repo.village(session, org_repo.grid(session, t.grid_id).village_id).town_id in town_ids
-        ]
-        if not tasks:
-            continue
-        if directive.status == DirectiveStatus.COMPLETED and (directive.completed_at or end) < start:
-            continue
-        done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
-        figures.directives.append((directive.ref, directive.title, done, len(tasks)))
+                figures.overdue_verify += count
+    _flags(session, figures, towns, start, end)
+    _directives(session, figures, towns, start, end)
     if overdue_in_review:
         for directive in session.exec(select(Directive).where(col(Directive.id).in_(list(overdue_in_review)))).all():
-            towns = {
+            in_towns = {
                 org_repo.village(session, org_repo.grid(session, grid_id).village_id).town_id
                 for grid_id in directive.grid_ids
             }
-            figures.overdue_review += bool(towns & town_ids)
+            figures.overdue_review += bool(in_towns & town_ids)
     figures.open_overdue += figures.overdue_pending + figures.overdue_verify + figures.overdue_review
-    for town_id in sorted(town_ids):
-        for grid in org_repo.grids_of_town(session, town_id):
-            reported = any(
-                e.grid_id == grid.id and e.source in REPORT_SOURCES and e.created_at >= silent_since for e in events
-            )
-            if not reported:
-                figures.silent_grids.append(grid.name)
+    figures.silent_grids = _silent_grids(session, towns, silent_since)
     return figures
+
+
+def _flags(session: Session, figures: DigestFigures, towns: list[int], start: datetime, end: datetime) -> None:
+    """The period's overdue flags by the department (or, for a grid's own item, the grid) that earned them."""
+    holder = func.coalesce(col(Department.name), col(Grid.name))
+    rows = session.execute(
+        sql_select(holder, col(EventHistory.detail))
+        .select_from(EventHistory)
+        .join(Event, col(Event.id) == col(EventHistory.event_id))
+        .outerjoin(Department, col(Department.id) == col(Event.department_id))
+        .join(Grid, col(Grid.id) == col(Event.grid_id))
+        .where(
+            col(EventHistory.action) == "flag",
+            col(EventHistory.at) >= start,
+            col(EventHistory.at) < end,
+            col(Event.town_id).in_(towns),
+            col(Event.status) != EventStatus.DELETED,
+        )
+        .order_by(col(EventHistory.id))
+    ).all()
+    for name, detail in rows:
+        for flag in (detail or {}).get("flags", [])[-1:]:
+            figures.flags_by_department[name][flag] += 1
+
+
+def _directives(session: Session, figures: DigestFigures, towns: list[int], start: datetime, end: datetime) -> None:
+    """Progress of the directives under way (or completed in the period) among the towns' grids."""
+    done = func.sum(case((col(DirectiveTask.status) == TaskStatus.DONE, 1), else_=0))
+    rows = session.execute(
+        sql_select(col(Directive.id), col(Directive.title), done, func.count(col(DirectiveTask.id)))
+        .join(DirectiveTask, col(DirectiveTask.directive_id) == col(Directive.id))
+        .join(Grid, col(Grid.id) == col(DirectiveTask.grid_id))
+        .join(Village, col(Village.id) == col(Grid.village_id))
+        .where(
+            col(Directive.status).in_([DirectiveStatus.DISPATCHED, DirectiveStatus.COMPLETED]),
+            col(Village.town_id).in_(towns),
+            or_(
+                col(Directive.status) != DirectiveStatus.COMPLETED,
+                col(Directive.completed_at).is_(None),
+                col(Directive.completed_at) >= start,
+            ),
+        )
+        .group_by(col(Directive.id), col(Directive.title))
+        .order_by(col(Directive.id))
+    ).all()
+    figures.directives = [
+        (f"D{directive_id}", title, int(count_done or 0), total) for directive_id, title, count_done, total in rows
+    ]
+
+
+def _silent_grids(session: Session, towns: list[int], since: datetime) -> list[str]:
+    """Active grids of the towns with no report or warning since `since` (in town order, then grid order)."""
+    reported = (
+        sql_select(col(Event.id))
+        .where(
+            col(Event.grid_id) == col(Grid.id),
+            col(Event.source).in_(REPORT_SOURCES),
+            col(Event.created_at) >= since,
+            col(Event.status) != EventStatus.DELETED,
+        )
+        .exists()
+    )
+    rows = session.execute(
+        sql_select(col(Grid.name))
+        .join(Village, col(Village.id) == col(Grid.village_id))
+        .where(col(Village.town_id).in_(towns), col(Grid.active), ~reported)
+        .order_by(col(Village.town_id), col(Grid.id))
+    ).all()
+    return [name for (name,) in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,51 +222,99 @@ RATING_POINTS = {"满意": 100.0, "基本满意": 80.0, "不满意": 40.0}
 
 
 def department_figures(session: Session, *, start: datetime, end: datetime) -> list[DepartmentFigures]:
-    """Per department: dispatches received in [start, end) and how they were handled, plus ratings."""
+    """Per department: dispatches received in [start, end) and how they were handled, plus ratings.
+
+    Counts are aggregate queries over the period's history (by action and time); only acceptances, resolutions
+    and returns need the history before them (which department held the event, and its deadline then), read for
+    the events they concern and walked once, so the cost follows the period's activity, not the whole history.
+    """
+    in_period = (col(EventHistory.at) >= start, col(EventHistory.at) < end)
+    department_of_entry = EventHistory.detail["department_id"].as_integer()
+    dispatched = dict(
+        session.execute(
+            sql_select(department_of_entry, func.count())
+            .where(col(EventHistory.action) == "dispatch", *in_period)
+            .group_by(department_of_entry)
+        ).all()
+    )
+    overdue = dict(
+        session.execute(
+            sql_select(col(Event.department_id), func.count())
+            .select_from(EventHistory)
+            .join(Event, col(Event.id) == col(EventHistory.event_id))
+            .where(col(EventHistory.action) == "flag", *in_period)
+            .group_by(col(Event.department_id))
+        ).all()
+    )
+    handled = _handled_by_department(session, start, end)
+    points = case(*((col(Rating.verdict) == verdict, value) for verdict, value in RATING_POINTS.items()))
+    rated = {
+        department_id: (count, average)
+        for department_id, count, average in session.execute(
+            sql_select(col(Rating.department_id), func.count(), func.avg(points))
+            .where(col(Rating.at) >= start, col(Rating.at) < end, col(Rating.rater_role) != "department")
+            .group_by(col(Rating.department_id))
+        ).all()
+    }
     rows: list[DepartmentFigures] = []
-    departments = session.exec(select(Department).where(col(Department.active)).order_by(col(Department.id))).all()
-    history = session.exec(
-        select(EventHistory)
-        .where(col(EventHistory.at) >= start, col(EventHistory.at) < end)
-        .order_by(col(EventHistory.id))
-    ).all()
-    ratings = session.exec(select(Rating).where(col(Rating.at) >= start, col(Rating.at) < end)).all()
-    for department in departments:
-        dispatched = accepted_on_time = resolved_on_time = returns = overdue = 0
-        for entry in history:
-            event = session.get(Event, entry.event_id)
-            if event is None:
-                continue
-            if entry.action == "dispatch" and entry.detail.get("department_id") == department.id:
-                dispatched += 1
-            elif entry.action == "accept" and _department_at(session, entry) == department.id:
-                due = _due_before(session, entry, "accept_due")
-                accepted_on_time += due is None or entry.at <= due
-            elif entry.action == "resolve" and _department_at(session, entry) == department.id:
-                due = _due_before(session, entry, "resolve_due")
-                resolved_on_time += due is None or entry.at <= due
-            elif entry.action == "return" and _department_at(session, entry) == department.id:
-                returns += 1
-            elif entry.action == "flag" and event.department_id == department.id:
-                overdue += 1
-        mine = [
-            RATING_POINTS[r.verdict]
-            for r in ratings
-            if r.department_id == department.id and r.rater_role != "department"
-        ]
+    for department in session.exec(select(Department).where(col(Department.active)).order_by(col(Department.id))):
+        assert department.id is not None
+        accepted_on_time, resolved_on_time, returns = handled.get(department.id, (0, 0, 0))
+        count, average = rated.get(department.id, (0, None))
         rows.append(
             DepartmentFigures(
                 name=department.name,
-                dispatched=dispatched,
+                dispatched=int(dispatched.get(department.id, 0)),
                 accepted_on_time=accepted_on_time,
                 resolved_on_time=resolved_on_time,
                 returns=returns,
-                overdue=overdue,
-                ratings=len(mine),
-                average_rating=sum(mine) / len(mine) if mine else None,
+                overdue=int(overdue.get(department.id, 0)),
+                ratings=int(count),
+                average_rating=float(average) if average is not None else None,
             )
         )
     return rows
+
+
+HANDLING = ("accept", "resolve", "return")
+
+
+def _handled_by_department(session: Session, start: datetime, end: datetime) -> dict[int, tuple[int, int, int]]:
+    """(accepted on time, resolved on time, returned) per department for the period's handling entries, each
+    credited to the department that held the event just before it, judged against the deadline in force then."""
+    touched = sql_select(col(EventHistory.event_id)).where(
+        col(EventHistory.action).in_(HANDLING), col(EventHistory.at) >= start, col(EventHistory.at) < end
+    )
+    history = session.execute(
+        sql_select(col(EventHistory.event_id), col(EventHistory.action), col(EventHistory.at), col(EventHistory.detail))
+        .where(col(EventHistory.event_id).in_(touched), col(EventHistory.at) < end)
+        .order_by(col(EventHistory.event_id), col(EventHistory.id))
+    ).all()
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    current: int | None = None
+    holder: int | None = None
+    dues: dict[str, datetime] = {}
+    for event_id, action, at, detail in history:
+        if event_id != current:
+            current, holder, dues = event_id, None, {}
+        if action in HANDLING and at >= start and holder is not None:
+            tally = counts[holder]
+            if action == "accept":
+                due = dues.get("accept_due")
+                tally[0] += due is None or at <= due
+            elif action == "resolve":
+                due = dues.get("resolve_due")
+                tally[1] += due is None or at <= due
+            else:
+                tally[2] += 1
+        detail = detail or {}
+        if "department_id" in detail:
+            value = detail["department_id"]
+            holder = value if isinstance(value, int) else None
+        for key in ("accept_due", "resolve_due"):
+            if detail.get(key):
+                dues[key] = datetime.fromisoformat(detail[key])
+    return {department: (a, r, n) for department, (a, r, n) in counts.items()}
 
 
 def worker_ratings(session: Session, *, start: datetime, end: datetime) -> dict[int, tuple[int, float]]:
@@ -204,37 +322,18 @@ def worker_ratings(session: Session, *, start: datetime, end: datetime) -> dict[
 
     The center and grid workers rate departments; departments rate the center and grid workers (workflow §6).
     """
-    scores: dict[int, list[float]] = defaultdict(list)
-    for rating in session.exec(select(Rating).where(col(Rating.at) >= start, col(Rating.at) < end)).all():
-        if rating.grid_worker_id is not None and rating.rater_role == "department":
-            scores[rating.grid_worker_id].append(RATING_POINTS[rating.verdict])
-    return {person: (len(values), sum(values) / len(values)) for person, values in scores.items()}
-
-
-def _department_at(session: Session, entry: EventHistory) -> int | None:
-    """The department holding the event just before this history entry."""
-    earlier = session.exec(
-        select(EventHistory)
-        .where(EventHistory.event_id == entry.event_id, col(EventHistory.id) < entry.id)
-        .order_by(col(EventHistory.id).desc())
+    points = case(*((col(Rating.verdict) == verdict, value) for verdict, value in RATING_POINTS.items()))
+    rows = session.execute(
+        sql_select(col(Rating.grid_worker_id), func.count(), func.avg(points))
+        .where(
+            col(Rating.at) >= start,
+            col(Rating.at) < end,
+            col(Rating.grid_worker_id).is_not(None),
+            col(Rating.rater_role) == "department",
+        )
+        .group_by(col(Rating.grid_worker_id))
     ).all()
-    for row in earlier:
-        if "department_id" in row.detail:
-            value = row.detail["department_id"]
-            return value if isinstance(value, int) else None
-    return None
-
-
-def _due_before(session: Session, entry: EventHistory, key: str) -> datetime | None:
-    earlier = session.exec(
-        select(EventHistory)
-        .where(EventHistory.event_id == entry.event_id, col(EventHistory.id) < entry.id)
-        .order_by(col(EventHistory.id).desc())
-    ).all()
-    for row in earlier:
-        if row.detail.get(key):
-            return datetime.fromisoformat(row.detail[key])
-    return None
+    return {person: (int(count), float(average)) for person, count, average in rows}
 
 
 def grid_names(session: Session) -> dict[int, str]:

@@ -79,8 +79,14 @@ class InboxMessage(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """A grid event; users call it E<id>."""
 
-    # "This person's latest report in this group" (a photo or a location sent after a report) on every such message.
-    __table_args__ = (Index("ix_event_reporter_group", "reporter_id", "reported_in_group_id", "id"),)
+    __table_args__ = (
+        # "This person's latest report in this group" (a photo or a location sent after a report).
+        Index("ix_event_reporter_group", "reporter_id", "reported_in_group_id", "id"),
+        # Digests and indicators: a town's events created or closed in a period; a grid's latest reports.
+        Index("ix_event_town_created", "town_id", "created_at"),
+        Index("ix_event_town_closed", "town_id", "closed_at"),
+        Index("ix_event_grid_created", "grid_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = "report"  # report | warning | directive | import
@@ -135,6 +141,8 @@ class EventHistory(SQLModel, table=True):
     """One change of an event: who, when, what, from which status to which."""
 
     __tablename__ = "event_history"
+    # A period's entries of one kind (dispatches, flags, acceptances) for digests and department figures.
+    __table_args__ = (Index("ix_event_history_action_at", "action", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
