@@ -20,7 +20,6 @@ from gridbot.settings import Settings
 from gridbot.storage import org_repo, score_repo
 from gridbot.storage.models.directives import DirectiveTask, TaskStatus
 from gridbot.storage.models.events import Closure, Event, EventStatus
-from gridbot.storage.models.org import Person
 from gridbot.storage.models.records import ExternalRecord
 from gridbot.storage.models.timing import ScoreEntry
 from gridbot.storage.stats import worker_ratings
@@ -207,12 +206,13 @@ def ranking(session: Session, month: str, *, town_id: int | None = None) -> list
     period = month_of(month)
     rated = worker_ratings(session, start=period.start, end=period.end)
     workers = org_repo.grid_workers(session, town_id=town_id)
+    names = org_repo.person_names(session, list(workers))
     details: dict[int, dict[str, float]] = {pid: {} for pid in workers}
-    for row in score_repo.entries_of_month(session, month):
-        if row.person_id in details:
-            rule = row.rule.removesuffix(REVOKED)
+    for person_id, rule_name, points in score_repo.month_totals(session, month):
+        if person_id in details:
+            rule = rule_name.removesuffix(REVOKED)
             label = RULE_LABELS.get(rule, rule)
-            details[row.person_id][label] = details[row.person_id].get(label, 0.0) + row.points
+            details[person_id][label] = details[person_id].get(label, 0.0) + points
     scored = sorted(((sum(d.values()), pid) for pid, d in details.items()), key=lambda entry: (-entry[0], entry[1]))
     result: list[RankRow] = []
     previous: float | None = None
@@ -220,8 +220,6 @@ def ranking(session: Session, month: str, *, town_id: int | None = None) -> list
     for index, (score, pid) in enumerate(scored, start=1):
         if score != previous:
             rank, previous = index, score
-        worker = session.get(Person, pid)
-        assert worker is not None
         count, average = rated.get(pid, (0, None))
-        result.append(RankRow(rank, worker.name, workers[pid], score, details[pid], count, average))
+        result.append(RankRow(rank, names[pid], workers[pid], score, details[pid], count, average))
     return result

@@ -229,14 +229,35 @@ def leaders_groups(session: Session) -> list[tuple[Group, set[int], str]]:
     return found
 
 
+def person_names(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Names of these people (the ids of one town's workers at most: a few hundred)."""
+    names: dict[int, str] = {}
+    for start in range(0, len(person_ids), 500):
+        part = person_ids[start : start + 500]
+        for person_id, name in session.exec(select(Person.id, Person.name).where(col(Person.id).in_(part))).all():
+            assert person_id is not None
+            names[person_id] = name
+    return names
+
+
 def grid_workers(session: Session, *, town_id: int | None = None) -> dict[int, str]:
-    """Every active 专职网格员 (of the town, if given) with the name of their grid."""
+    """Every active 专职网格员 (of the town, if given) with the name of their grid (one query; the first current
+    assignment of a person who holds two)."""
+    query = (
+        select(RoleAssignment.person_id, Grid.name)
+        .join(Person, col(Person.id) == col(RoleAssignment.person_id))
+        .join(Grid, col(Grid.id) == col(RoleAssignment.grid_id))
+        .join(Village, col(Village.id) == col(Grid.village_id))
+        .where(
+            col(Person.active),
+            col(RoleAssignment.role) == Role.GRID_WORKER,
+            col(RoleAssignment.valid_to).is_(None),
+        )
+        .order_by(col(RoleAssignment.person_id), col(RoleAssignment.id))
+    )
+    if town_id is not None:
+        query = query.where(col(Village.town_id) == town_id)
     workers: dict[int, str] = {}
-    for person in session.exec(select(Person).where(col(Person.active)).order_by(col(Person.id))).all():
-        assert person.id is not None
-        for role in current_roles(session, person.id):
-            if role.role == Role.GRID_WORKER and role.grid_id is not None:
-                found = grid(session, role.grid_id)
-                if town_id is None or village(session, found.village_id).town_id == town_id:
-                    workers.setdefault(person.id, found.name)
+    for person_id, grid_name in session.exec(query).all():
+        workers.setdefault(person_id, grid_name)
     return workers

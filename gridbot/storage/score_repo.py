@@ -96,8 +96,14 @@ def entries_of(session: Session, subjects: Sequence[str]) -> list[ScoreEntry]:
     return rows
 
 
-def entries_of_month(session: Session, month: str) -> list[ScoreEntry]:
-    return list(session.exec(select(ScoreEntry).where(ScoreEntry.month == month)).all())
+def month_totals(session: Session, month: str) -> list[tuple[int, str, float]]:
+    """(person, rule, points) summed over the month's ledger rows (an aggregate over the month index)."""
+    rows = session.exec(
+        select(ScoreEntry.person_id, ScoreEntry.rule, func.sum(ScoreEntry.points))
+        .where(ScoreEntry.month == month)
+        .group_by(col(ScoreEntry.person_id), col(ScoreEntry.rule))
+    ).all()
+    return [(person_id, rule, float(points or 0.0)) for person_id, rule, points in rows]
 
 
 def score_of(session: Session, person_id: int, month: str) -> float:
