@@ -13,7 +13,7 @@ for the same moment sends nothing twice; after downtime only the latest stage of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -182,15 +182,18 @@ def _task_deadlines(ctx: Context) -> Iterator[tuple[DirectiveTask, list[Stage]]]
         yield task, sorted(stages, key=lambda s: (s.at, s.overdue))
 
 
-def _sent(ctx: Context) -> set[tuple[str, str, str]]:
-    return timing_repo.reminders_sent(ctx.session)
+def _sent(ctx: Context, deadlines: Iterable[tuple[object, list[Stage]]]) -> set[tuple[str, str, str]]:
+    """What was already sent about the subjects that have deadlines now."""
+    subjects = {stage.subject for _, stages in deadlines for stage in stages}
+    return timing_repo.reminders_sent(ctx.session, subjects)
 
 
 def moments(ctx: Context, after: datetime, until: datetime) -> list[datetime]:
     """When some deadline stage not yet sent falls due in (after, until]."""
-    sent = _sent(ctx)
+    deadlines = [*_event_deadlines(ctx), *_review_deadlines(ctx), *_task_deadlines(ctx)]
+    sent = _sent(ctx, deadlines)
     found: list[datetime] = []
-    for _, stages in [*_event_deadlines(ctx), *_review_deadlines(ctx), *_task_deadlines(ctx)]:
+    for _, stages in deadlines:
         for stage in stages:
             if after < stage.at <= until and (stage.subject, stage.stage, stage.due.isoformat()) not in sent:
                 found.append(stage.at)
@@ -210,16 +213,17 @@ def _claim_due(ctx: Context, stages: list[Stage], sent: set[tuple[str, str, str]
 def run(ctx: Context) -> None:
     if not ctx.permits(Action.DUE_WORK, Scope()):
         raise PermissionError("due work runs as the system")
-    sent = _sent(ctx)
-    for event, stages in list(_event_deadlines(ctx)):
+    events, reviews, tasks = list(_event_deadlines(ctx)), list(_review_deadlines(ctx)), list(_task_deadlines(ctx))
+    sent = _sent(ctx, [*events, *reviews, *tasks])
+    for event, stages in events:
         stage = _claim_due(ctx, stages, sent)
         if stage is not None:
             _announce_event(ctx, event, stage)
-    for directive, stages in list(_review_deadlines(ctx)):
+    for directive, stages in reviews:
         stage = _claim_due(ctx, stages, sent)
         if stage is not None:
             _announce_review(ctx, directive, stage)
-    for task, stages in list(_task_deadlines(ctx)):
+    for task, stages in tasks:
         stage = _claim_due(ctx, stages, sent)
         if stage is not None:
             _announce_task(ctx, task, stage)

@@ -70,14 +70,13 @@ class DueWork:
         with Session(self.engine, expire_on_commit=False) as session:
             ctx = self._context(session, moment)
             since = self._last_run(session) or moment
-            done = timing_repo.jobs_done(session)
             latest: dict[str, tuple[datetime, Period]] = {}
             for job, scheduled, period in self._periodic(since, moment):
                 latest[job] = (scheduled, period)  # catch up once: only the latest period of each job
             update_ledger(session, self.settings, moment)
             for job, (_, period) in sorted(latest.items()):
-                if (job, period.key) in done:
-                    continue
+                if timing_repo.job_run(session, job, period.key) is not None:
+                    continue  # done before (the unique index on job and period answers, not a scan of all runs)
                 if job == "ranking":
                     send_ranking(ctx, period)
                 else:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Collection
+
+from sqlmodel import Session, col, select
 
 from gridbot.storage.models.timing import JobRun, ReminderSent
 
-
-def reminders_sent(session: Session) -> set[tuple[str, str, str]]:
-    """(subject, stage, due) of every reminder and overdue notice already sent."""
-    return {(r.subject, r.stage, r.due) for r in session.exec(select(ReminderSent)).all()}
+CHUNK = 500  # subjects bound per IN (…): the live subjects of a tick, well below every driver's limit
 
 
-def jobs_done(session: Session) -> set[tuple[str, str]]:
-    """(job, period) of every periodic job already run."""
-    return {(r.job, r.period) for r in session.exec(select(JobRun)).all()}
+def reminders_sent(session: Session, subjects: Collection[str]) -> set[tuple[str, str, str]]:
+    """(subject, stage, due) of the reminders and overdue notices already sent about these subjects (the live
+    ones: the table keeps every reminder ever sent, and a tick must not read a year of them)."""
+    found: set[tuple[str, str, str]] = set()
+    ordered = sorted(subjects)
+    for start in range(0, len(ordered), CHUNK):
+        part = ordered[start : start + CHUNK]
+        rows = session.exec(
+            select(ReminderSent.subject, ReminderSent.stage, ReminderSent.due).where(
+                col(ReminderSent.subject).in_(part)
+            )
+        ).all()
+        found.update((subject, stage, due) for subject, stage, due in rows)
+    return found
 
 
 def job_run(session: Session, job: str, period: str) -> JobRun | None:
