@@ -47,10 +47,24 @@ class Fact:
     moment: datetime
 
 
-def _event_facts(session: Session, event: Event) -> list[Fact]:
+class GridWorkers:
+    """The 专职网格员 of each grid, read once per ledger run (a first build sees every event of the year; the
+    grids are a few hundred)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[int, list[int]] = {}
+
+    def of(self, grid_id: int) -> list[int]:
+        if grid_id not in self.known:
+            self.known[grid_id] = grid_worker_ids(self.session, grid_id)
+        return self.known[grid_id]
+
+
+def _event_facts(session: Session, event: Event, workers_of: GridWorkers) -> list[Fact]:
     assert event.id is not None
     facts: list[Fact] = []
-    workers = grid_worker_ids(session, event.grid_id)
+    workers = workers_of.of(event.grid_id)
     reporter = event.reporter_id
     # A withdrawn event earns nothing; an unqualified (deleted) one leaves the statistics and only costs (below).
     counted = event.status not in (EventStatus.DELETED, EventStatus.WITHDRAWN)
@@ -73,12 +87,12 @@ def _event_facts(session: Session, event: Event) -> list[Fact]:
     return facts
 
 
-def _task_facts(session: Session, task: DirectiveTask, now: datetime) -> list[Fact]:
+def _task_facts(task: DirectiveTask, now: datetime, workers_of: GridWorkers) -> list[Fact]:
     if task.deadline is None or task.id is None:
         return []
     subject = f"T{task.id}"
     facts: list[Fact] = []
-    for worker in grid_worker_ids(session, task.grid_id):
+    for worker in workers_of.of(task.grid_id):
         if task.status == TaskStatus.DONE and task.done_at is not None and task.done_at <= task.deadline:
             facts.append(Fact(worker, "task_on_time", subject, task.event_id, task.directive_id, task.done_at))
         elif task.deadline <= now and (task.done_at is None or task.done_at > task.deadline):
@@ -86,10 +100,10 @@ def _task_facts(session: Session, task: DirectiveTask, now: datetime) -> list[Fa
     return facts
 
 
-def _record_facts(session: Session, record: ExternalRecord) -> list[Fact]:
+def _record_facts(record: ExternalRecord, workers_of: GridWorkers) -> list[Fact]:
     return [
         Fact(w, "warning_missed", f"R{record.id}", record.event_id, None, record.occurred_at)
-        for w in grid_worker_ids(session, record.grid_id)
+        for w in workers_of.of(record.grid_id)
     ]
 
 
@@ -110,14 +124,15 @@ def update_ledger(session: Session, settings: Settings, now: datetime) -> Ledger
         RECORD_MARK: score_repo.top_external_record(session),
     }
     facts: dict[str, list[Fact]] = {}
+    workers_of = GridWorkers(session)
     for event in score_repo.events_changed(session, marks[EVENT_MARK].position, tops[EVENT_MARK], REPORT_SOURCES):
-        facts[event.ref] = _event_facts(session, event)
+        facts[event.ref] = _event_facts(session, event, workers_of)
     for task in score_repo.tasks_changed(
         session, marks[DIRECTIVE_MARK].position, tops[DIRECTIVE_MARK], marks[CLOCK_MARK].at, now
     ):
-        facts[f"T{task.id}"] = _task_facts(session, task, now)
+        facts[f"T{task.id}"] = _task_facts(task, now, workers_of)
     for record in score_repo.missed_records(session, marks[RECORD_MARK].position, tops[RECORD_MARK]):
-        facts[f"R{record.id}"] = _record_facts(session, record)
+        facts[f"R{record.id}"] = _record_facts(record, workers_of)
     added = _write(session, settings, facts, now)
     for name, top in tops.items():
         marks[name].position = top
