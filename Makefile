@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/gridbot demo
 
 test: $(STAMP)
-	$(VENV)/bin/pytest -q -n auto
+	$(VENV)/bin/pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gridbot tests benchmarks

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand (see benchmarks/README.md); a package so that tests can import the generator."""
