@@ -21,7 +21,6 @@ from gridbot.storage import org_repo, score_repo
 from gridbot.storage.models.directives import DirectiveTask, TaskStatus
 from gridbot.storage.models.events import Closure, Event, EventStatus
 from gridbot.storage.models.records import ExternalRecord
-from gridbot.storage.models.timing import ScoreEntry
 from gridbot.storage.stats import worker_ratings
 
 REPORT_SOURCES = ("report", "warning")
@@ -61,7 +60,7 @@ class GridWorkers:
         return self.known[grid_id]
 
 
-def _event_facts(session: Session, event: Event, workers_of: GridWorkers) -> list[Fact]:
+def _event_facts(event: Event, workers_of: GridWorkers, check_fails: dict[int, datetime]) -> list[Fact]:
     assert event.id is not None
     facts: list[Fact] = []
     workers = workers_of.of(event.grid_id)
@@ -82,7 +81,7 @@ def _event_facts(session: Session, event: Event, workers_of: GridWorkers) -> lis
         if event.warning and event.warning_truth == "属实" and not event.late:
             facts.append(fact("warning_timely_true", event.created_at))
     if event.status == EventStatus.DELETED:
-        moment = score_repo.first_check_fail(session, event.id) or event.updated_at
+        moment = check_fails.get(event.id) or event.updated_at
         facts += [Fact(w, "unqualified", event.ref, event.id, None, moment) for w in workers]
     return facts
 
@@ -125,8 +124,9 @@ def update_ledger(session: Session, settings: Settings, now: datetime) -> Ledger
     }
     facts: dict[str, list[Fact]] = {}
     workers_of = GridWorkers(session)
+    check_fails = score_repo.first_check_fails(session, marks[EVENT_MARK].position, tops[EVENT_MARK])
     for event in score_repo.events_changed(session, marks[EVENT_MARK].position, tops[EVENT_MARK], REPORT_SOURCES):
-        facts[event.ref] = _event_facts(session, event, workers_of)
+        facts[event.ref] = _event_facts(event, workers_of, check_fails)
     for task in score_repo.tasks_changed(
         session, marks[DIRECTIVE_MARK].position, tops[DIRECTIVE_MARK], marks[CLOCK_MARK].at, now
     ):
@@ -146,25 +146,26 @@ def update_ledger(session: Session, settings: Settings, now: datetime) -> Ledger
 
 
 def _write(session: Session, settings: Settings, facts: dict[str, list[Fact]], now: datetime) -> int:
-    """Add the rows the facts justify and are missing; take back revocable rows they no longer justify."""
+    """Add the rows the facts justify and are missing; take back revocable rows they no longer justify. The new
+    rows go in as one multi-row insert (a first build writes a year of them)."""
     rows = score_repo.entries_of(session, sorted(facts))
     existing = {(r.person_id, r.rule, r.subject) for r in rows}
     justified = {(f.person_id, f.rule, f.subject) for found in facts.values() for f in found}
-    new: list[ScoreEntry] = []
+    new: list[dict[str, object]] = []
     for row in rows:
         key = (row.person_id, row.rule + REVOKED, row.subject)
         if row.rule in REVOCABLE and (row.person_id, row.rule, row.subject) not in justified and key not in existing:
             new.append(
-                ScoreEntry(
-                    person_id=row.person_id,
-                    month=row.month,
-                    rule=row.rule + REVOKED,
-                    subject=row.subject,
-                    event_id=row.event_id,
-                    directive_id=row.directive_id,
-                    points=-row.points,
-                    at=now,
-                )
+                {
+                    "person_id": row.person_id,
+                    "month": row.month,
+                    "rule": row.rule + REVOKED,
+                    "subject": row.subject,
+                    "event_id": row.event_id,
+                    "directive_id": row.directive_id,
+                    "points": -row.points,
+                    "at": now,
+                }
             )
             existing.add(key)
     for fact in (f for found in facts.values() for f in found):
@@ -173,19 +174,19 @@ def _write(session: Session, settings: Settings, facts: dict[str, list[Fact]], n
         if not points or key in existing:
             continue
         new.append(
-            ScoreEntry(
-                person_id=fact.person_id,
-                month=f"{local(fact.moment):%Y-%m}",
-                rule=fact.rule,
-                subject=fact.subject,
-                event_id=fact.event_id,
-                directive_id=fact.directive_id,
-                points=points,
-                at=fact.moment,
-            )
+            {
+                "person_id": fact.person_id,
+                "month": f"{local(fact.moment):%Y-%m}",
+                "rule": fact.rule,
+                "subject": fact.subject,
+                "event_id": fact.event_id,
+                "directive_id": fact.directive_id,
+                "points": points,
+                "at": fact.moment,
+            }
         )
         existing.add(key)
-    session.add_all(new)
+    score_repo.add_entries(session, new)
     return len(new)
 
 

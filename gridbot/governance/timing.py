@@ -160,8 +160,9 @@ def _review_deadlines(ctx: Context) -> Iterator[tuple[Directive, list[Stage]]]:
 
 def _task_deadlines(ctx: Context) -> Iterator[tuple[DirectiveTask, list[Stage]]]:
     work = WorkingTime.of(ctx.settings)
+    directives = directive_repo.directives_of_live_tasks(ctx.session)
     for task in directive_repo.live_tasks(ctx.session):
-        directive = ctx.session.get(Directive, task.directive_id)
+        directive = directives.get(task.directive_id)
         urgent = directive is not None and directive_is_urgent(directive)
         subject = f"T{task.id}"
         stages: list[Stage] = []

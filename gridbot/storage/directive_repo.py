@@ -52,6 +52,15 @@ def live_tasks(session: Session) -> list[DirectiveTask]:
     )
 
 
+def directives_of_live_tasks(session: Session) -> dict[int, Directive]:
+    """The directives that have a task still to acknowledge or complete, by id (one query)."""
+    live = select(DirectiveTask.directive_id).where(
+        col(DirectiveTask.status).in_([TaskStatus.DISPATCHED, TaskStatus.ACKNOWLEDGED])
+    )
+    found = session.exec(select(Directive).where(col(Directive.id).in_(live))).all()
+    return {directive.id: directive for directive in found if directive.id is not None}
+
+
 def pending_review(session: Session) -> list[Directive]:
     """Directives waiting for a center's review (待审核), oldest first."""
     return list(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from gridbot.storage.models.directives import DirectiveHistory, DirectiveTask
@@ -80,20 +80,32 @@ def missed_records(session: Session, after: int, until: int) -> list[ExternalRec
     )
 
 
-def first_check_fail(session: Session, event_id: int) -> datetime | None:
-    return session.exec(
-        select(EventHistory.at)
-        .where(EventHistory.event_id == event_id, EventHistory.action == "check_fail")
-        .order_by(col(EventHistory.id))
-    ).first()
+def first_check_fails(session: Session, after: int, until: int) -> dict[int, datetime]:
+    """When each event with a history entry in (after, until] first failed a spot check (one aggregate query)."""
+    changed = select(EventHistory.event_id).where(col(EventHistory.id) > after, col(EventHistory.id) <= until)
+    rows = session.exec(
+        select(EventHistory.event_id, func.min(EventHistory.at))
+        .where(col(EventHistory.event_id).in_(changed), col(EventHistory.action) == "check_fail")
+        .group_by(col(EventHistory.event_id))
+    ).all()
+    return {event_id: at for event_id, at in rows if at is not None}
+
+
+def add_entries(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Ledger rows as one executemany insert (the ORM would insert them one statement at a time)."""
+    if rows:
+        session.execute(insert(ScoreEntry), list(rows))
 
 
 def entries_of(session: Session, subjects: Sequence[str]) -> list[ScoreEntry]:
-    """Every ledger row about these subjects (E12, T5, R3)."""
-    rows: list[ScoreEntry] = []
-    for part in chunks(subjects):
-        rows += session.exec(select(ScoreEntry).where(col(ScoreEntry.subject).in_(list(part)))).all()
-    return rows
+    """Every ledger row about these subjects (E12, T5, R3): by subject for an ordinary run, the whole ledger in one
+    read when the run concerns more subjects than one bound list holds (a first build, a rebuild)."""
+    if len(subjects) > CHUNK:
+        wanted = set(subjects)
+        return [row for row in session.exec(select(ScoreEntry)).all() if row.subject in wanted]
+    if not subjects:
+        return []
+    return list(session.exec(select(ScoreEntry).where(col(ScoreEntry.subject).in_(list(subjects)))).all())
 
 
 def month_totals(session: Session, month: str) -> list[tuple[int, str, float]]:
