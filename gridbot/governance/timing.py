@@ -110,7 +110,7 @@ def overdue_at_centers(ctx: Context) -> tuple[set[int], set[int]]:
     """The events overdue at a center's stage (待派单, 待核查) and the directives overdue in review, now."""
     events = {
         event.id
-        for event in [*event_repo.live_events(ctx.session), *event_repo.awaiting_verification(ctx.session)]
+        for event in event_repo.at_center_stages(ctx.session)
         if event.id is not None and (due := center_due(ctx, event)) is not None and due < ctx.now
     }
     directives = {

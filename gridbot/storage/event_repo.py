@@ -156,6 +156,13 @@ def live_events(session: Session) -> list[Event]:
     return list(session.exec(select(Event).where(col(Event.status).in_(LIVE_STATUSES))).all())
 
 
+def at_center_stages(session: Session) -> list[Event]:
+    """Events waiting at a center: to be dispatched (待派单) or verified (待核查); the status index answers."""
+    return list(
+        session.exec(select(Event).where(col(Event.status).in_([EventStatus.PENDING, EventStatus.RESOLVED]))).all()
+    )
+
+
 def awaiting_verification(session: Session) -> list[Event]:
     """Resolved events waiting for their center's verification (待核查)."""
     return list(session.exec(select(Event).where(Event.status == EventStatus.RESOLVED)).all())
