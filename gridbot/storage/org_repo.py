@@ -58,20 +58,33 @@ def group_by_binding(
     session: Session, key: str, value: str, configured: dict[str, dict[str, str]] | None = None
 ) -> Group | None:
     """The group bound to a channel target. The map of every group's bindings is built once per process and
-    organisation version (imports change bindings), so a message costs one small query, not every group."""
+    organisation version (imports change bindings), so a message costs one small query, not every group. A hit
+    is checked against the group itself and a miss rebuilds the map, so a stale map can never answer wrongly
+    (a database restored or emptied under a running process)."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     version = (organisation_version(session), json.dumps(configured or {}, sort_keys=True, ensure_ascii=False))
     cached = _BINDINGS.get(engine)
-    if cached is None or cached[0] != version or version[0] == 0:
-        index: dict[tuple[str, str], int] = {}
-        for group in session.exec(select(Group).where(col(Group.active))).all():
-            assert group.id is not None
-            for name, bound in bindings_of(group, configured or {}).items():
-                index.setdefault((name, bound), group.id)
-        _BINDINGS[engine] = cached = (version, index)
-    group_id = cached[1].get((key, value))
-    return session.get(Group, group_id) if group_id is not None else None
+    if cached is not None and cached[0] == version and version[0] != 0:
+        found = _bound(session, cached[1].get((key, value)), key, value, configured)
+        if found is not None:
+            return found
+    index: dict[tuple[str, str], int] = {}
+    for group in session.exec(select(Group).where(col(Group.active))).all():
+        assert group.id is not None
+        for name, bound in bindings_of(group, configured or {}).items():
+            index.setdefault((name, bound), group.id)
+    _BINDINGS[engine] = (version, index)
+    return _bound(session, index.get((key, value)), key, value, configured)
+
+
+def _bound(
+    session: Session, group_id: int | None, key: str, value: str, configured: dict[str, dict[str, str]] | None
+) -> Group | None:
+    group = session.get(Group, group_id) if group_id is not None else None
+    if group is None or not group.active or bindings_of(group, configured or {}).get(key) != value:
+        return None
+    return group
 
 
 def current_roles(session: Session, person_id: int) -> list[RoleAssignment]:
